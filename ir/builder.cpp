@@ -1,0 +1,194 @@
+#include "ir/builder.h"
+
+#include "ir/error.h"
+#include "ir/type_rules.h"
+
+namespace qtaichi::ir {
+
+Builder::Builder(Kernel *kernel) : kernel_(kernel) { blocks_.push_back(kernel->body.get()); }
+
+void Builder::pop_block() {
+  if (blocks_.size() <= 1) throw CompileError(ErrorKind::internal, "pop_block without push");
+  blocks_.pop_back();
+}
+
+void Builder::set_insert_before(Stmt *s) {
+  insert_before_ = s;
+  if (s) blocks_.back() = s->parent;
+}
+
+Stmt *Builder::insert(std::unique_ptr<Stmt> s) {
+  if (!s->loc.known()) s->loc = loc_;
+  for (Stmt *op : s->ops)
+    if (!op) compile_error(ErrorKind::internal, std::string("null operand of ") + s->kind_name(),
+                           s->loc);
+  if (!s->ret_type) infer_ret_type(s.get(), *kernel_);
+  Block *b = blocks_.back();
+  if (insert_before_) return b->insert(b->index_of(insert_before_), std::move(s));
+  return b->append(std::move(s));
+}
+
+template <typename T>
+T *Builder::make(std::vector<Stmt *> ops) {
+  auto s = std::make_unique<T>();
+  s->ops = std::move(ops);
+  return static_cast<T *>(insert(std::move(s)));
+}
+
+Stmt *Builder::const_int(const Type *t, int64_t v) {
+  auto s = std::make_unique<ConstStmt>();
+  s->ret_type = t;
+  if (t->is_float()) s->fval = static_cast<double>(v);
+  else s->ival = v;
+  return insert(std::move(s));
+}
+
+Stmt *Builder::const_float(const Type *t, double v) {
+  auto s = std::make_unique<ConstStmt>();
+  s->ret_type = t;
+  if (t->is_float()) s->fval = t->kind() == PrimKind::f32 ? static_cast<float>(v) : v;
+  else s->ival = static_cast<int64_t>(v);
+  return insert(std::move(s));
+}
+
+Stmt *Builder::unary(UnaryOp op, Stmt *a) {
+  auto s = std::make_unique<UnaryOpStmt>();
+  s->op = op;
+  s->ops = {a};
+  return insert(std::move(s));
+}
+
+Stmt *Builder::cast(Stmt *a, const Type *to) {
+  auto s = std::make_unique<UnaryOpStmt>();
+  s->op = UnaryOp::cast_value;
+  s->cast_type = to;
+  s->ops = {a};
+  return insert(std::move(s));
+}
+
+Stmt *Builder::bit_cast(Stmt *a, const Type *to) {
+  auto s = std::make_unique<UnaryOpStmt>();
+  s->op = UnaryOp::cast_bits;
+  s->cast_type = to;
+  s->ops = {a};
+  return insert(std::move(s));
+}
+
+Stmt *Builder::binary(BinaryOp op, Stmt *a, Stmt *b) {
+  auto s = std::make_unique<BinaryOpStmt>();
+  s->op = op;
+  s->ops = {a, b};
+  return insert(std::move(s));
+}
+
+Stmt *Builder::select(Stmt *cond, Stmt *a, Stmt *b) { return make<TernaryOpStmt>({cond, a, b}); }
+
+Stmt *Builder::arg(int arg_id) {
+  auto s = std::make_unique<ArgLoadStmt>();
+  s->arg_id = arg_id;
+  return insert(std::move(s));
+}
+
+Stmt *Builder::ret(Stmt *value) {
+  if (kernel_->ret_type->is_void())
+    compile_error(ErrorKind::syntax, "kernel '" + kernel_->name +
+                                         "' returns a value but has no return type annotation",
+                  loc_);
+  return make<ReturnStmt>({value});
+}
+
+Stmt *Builder::loop_index(Stmt *loop) {
+  auto s = std::make_unique<LoopIndexStmt>();
+  s->loop = loop;
+  return insert(std::move(s));
+}
+
+Stmt *Builder::global_ptr(SNode *field, const std::vector<Stmt *> &indices) {
+  if (!field || field->kind() != SNodeKind::place)
+    compile_error(ErrorKind::internal, "global_ptr needs a field", loc_);
+  if (static_cast<int>(indices.size()) != field->num_axes())
+    compile_error(ErrorKind::index,
+                  "field '" + field->str() + "' has " + std::to_string(field->num_axes()) +
+                      " ind" + (field->num_axes() == 1 ? "ex" : "ices") + ", but " +
+                      std::to_string(indices.size()) + " were given",
+                  loc_);
+  for (Stmt *i : indices)
+    if (!i->ret_type->is_int())
+      compile_error(ErrorKind::type,
+                    "field '" + field->str() + "' must be indexed by integers, got " +
+                        i->ret_type->str(),
+                    loc_);
+  auto s = std::make_unique<GlobalPtrStmt>();
+  s->field = field;
+  s->ops = indices;
+  return insert(std::move(s));
+}
+
+Stmt *Builder::global_load(Stmt *ptr) { return make<GlobalLoadStmt>({ptr}); }
+Stmt *Builder::global_store(Stmt *ptr, Stmt *value) {
+  return make<GlobalStoreStmt>({ptr, value});
+}
+
+Stmt *Builder::atomic(AtomicOp op, Stmt *ptr, Stmt *value) {
+  auto s = std::make_unique<AtomicOpStmt>();
+  s->op = op;
+  s->ops = {ptr, value};
+  return insert(std::move(s));
+}
+
+Stmt *Builder::atomic_cas(Stmt *ptr, Stmt *expected, Stmt *desired) {
+  return make<AtomicCASStmt>({ptr, expected, desired});
+}
+
+Stmt *Builder::alloca(const Type *t) {
+  auto s = std::make_unique<AllocaStmt>();
+  s->ret_type = t;
+  return insert(std::move(s));
+}
+
+Stmt *Builder::local_load(Stmt *alloca) { return make<LocalLoadStmt>({alloca}); }
+Stmt *Builder::local_store(Stmt *alloca, Stmt *value) {
+  return make<LocalStoreStmt>({alloca, value});
+}
+
+RangeForStmt *Builder::range_for(Stmt *begin, Stmt *end) {
+  return make<RangeForStmt>({begin, end});
+}
+
+IfStmt *Builder::if_(Stmt *cond) { return make<IfStmt>({cond}); }
+WhileStmt *Builder::while_() { return make<WhileStmt>({}); }
+
+Stmt *Builder::break_() {
+  Stmt *s = make<BreakStmt>({});
+  if (!enclosing_loop(s)) compile_error(ErrorKind::syntax, "'break' outside a loop", loc_);
+  return s;
+}
+
+Stmt *Builder::continue_() {
+  Stmt *s = make<ContinueStmt>({});
+  if (!enclosing_loop(s)) compile_error(ErrorKind::syntax, "'continue' outside a loop", loc_);
+  return s;
+}
+
+Stmt *Builder::print(const std::vector<std::variant<Stmt *, std::string>> &items) {
+  auto s = std::make_unique<PrintStmt>();
+  for (const auto &item : items) {
+    if (std::holds_alternative<Stmt *>(item)) {
+      s->items.emplace_back(static_cast<int>(s->ops.size()));
+      s->ops.push_back(std::get<Stmt *>(item));
+    } else {
+      s->items.emplace_back(std::get<std::string>(item));
+    }
+  }
+  return insert(std::move(s));
+}
+
+Stmt *Builder::assert_(Stmt *cond, const std::string &message, const std::vector<Stmt *> &args) {
+  auto s = std::make_unique<AssertStmt>();
+  s->message = message;
+  s->ops = {cond};
+  s->ops.insert(s->ops.end(), args.begin(), args.end());
+  return insert(std::move(s));
+}
+
+}  // namespace qtaichi::ir

@@ -1,0 +1,70 @@
+#pragma once
+// Makes statements at an insertion point. Used by the Python frontend (through pybind11), by C++
+// users and by passes. Each statement gets the current source location and its type at once.
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "ir/kernel.h"
+
+namespace qtaichi::ir {
+
+class Builder {
+ public:
+  explicit Builder(Kernel *kernel);
+  Kernel *kernel() const { return kernel_; }
+
+  // Insertion point: the end of the innermost pushed block (initially the kernel body).
+  void push_block(Block *b) { blocks_.push_back(b); }
+  void pop_block();
+  Block *current_block() const { return blocks_.back(); }
+  // Insert before `s` in its block instead of appending (passes use this).
+  void set_insert_before(Stmt *s);
+  void set_loc(SourceLoc loc) { loc_ = std::move(loc); }
+  const SourceLoc &loc() const { return loc_; }
+
+  Stmt *const_int(const Type *t, int64_t v);
+  Stmt *const_float(const Type *t, double v);
+  Stmt *const_i32(int32_t v) { return const_int(types::i32(), v); }
+  Stmt *unary(UnaryOp op, Stmt *a);
+  Stmt *cast(Stmt *a, const Type *to);
+  Stmt *bit_cast(Stmt *a, const Type *to);
+  Stmt *binary(BinaryOp op, Stmt *a, Stmt *b);
+  Stmt *select(Stmt *cond, Stmt *a, Stmt *b);
+  Stmt *arg(int arg_id);
+  Stmt *ret(Stmt *value);
+  Stmt *loop_index(Stmt *loop);
+
+  Stmt *global_ptr(SNode *field, const std::vector<Stmt *> &indices);
+  Stmt *global_load(Stmt *ptr);
+  Stmt *global_store(Stmt *ptr, Stmt *value);
+  Stmt *atomic(AtomicOp op, Stmt *ptr, Stmt *value);
+  Stmt *atomic_cas(Stmt *ptr, Stmt *expected, Stmt *desired);
+  Stmt *alloca(const Type *t);
+  Stmt *local_load(Stmt *alloca);
+  Stmt *local_store(Stmt *alloca, Stmt *value);
+
+  // Control flow: the caller pushes the returned statement's blocks to fill them.
+  RangeForStmt *range_for(Stmt *begin, Stmt *end);
+  IfStmt *if_(Stmt *cond);
+  WhileStmt *while_();
+  Stmt *break_();
+  Stmt *continue_();
+
+  Stmt *print(const std::vector<std::variant<Stmt *, std::string>> &items);
+  Stmt *assert_(Stmt *cond, const std::string &message, const std::vector<Stmt *> &args);
+
+  // Inserts a statement made elsewhere at the insertion point (types it when untyped).
+  Stmt *insert(std::unique_ptr<Stmt> s);
+
+ private:
+  template <typename T>
+  T *make(std::vector<Stmt *> ops);
+
+  Kernel *kernel_;
+  std::vector<Block *> blocks_;
+  Stmt *insert_before_ = nullptr;
+  SourceLoc loc_;
+};
+
+}  // namespace qtaichi::ir

@@ -1,0 +1,47 @@
+#pragma once
+// A kernel: its signature and body. After `offload` the body holds only OffloadedTaskStmts.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ir/stmt.h"
+
+namespace qtaichi::ir {
+
+struct KernelArg {
+  std::string name;
+  const Type *type = nullptr;
+};
+
+class Kernel {
+ public:
+  explicit Kernel(std::string name);
+  std::string name;
+  std::vector<KernelArg> args;
+  const Type *ret_type = types::void_();
+  std::unique_ptr<Block> body;
+  int64_t temp_bytes = 0;  // size of the temp buffer that carries values between tasks
+  const Type *default_ip = types::i32();
+  const Type *default_fp = types::f32();
+  bool debug = false;  // bounds checks and assertions
+  SourceLoc loc;
+  // How far the pipeline has brought the kernel; the verifier checks more as these turn on.
+  bool type_checked = false, offloaded = false, access_lowered = false;
+};
+
+// Calls fn on every statement below `block`, parents before their children, in order.
+void walk(Block *block, const std::function<void(Stmt *)> &fn);
+// Replaces every operand use of `old_stmt` below `block` (LoopIndex loops included).
+void replace_all_uses(Block *block, Stmt *old_stmt, Stmt *new_stmt);
+// The innermost enclosing statement of kind T, or nullptr.
+template <typename T>
+T *enclosing(Stmt *s) {
+  for (Block *b = s->parent; b && b->owner; b = b->owner->parent)
+    if (auto *t = b->owner->as<T>()) return t;
+  return nullptr;
+}
+// The innermost loop (range-for, while, range-for task) around `s`, or nullptr.
+Stmt *enclosing_loop(Stmt *s);
+
+}  // namespace qtaichi::ir

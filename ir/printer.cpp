@@ -1,0 +1,182 @@
+#include "ir/printer.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <sstream>
+#include <unordered_map>
+
+namespace qtaichi::ir {
+
+namespace {
+
+std::string quote(const std::string &s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string format_const(const ConstStmt *c) {
+  char buf[64];
+  if (c->ret_type->is_float()) {
+    std::snprintf(buf, sizeof buf, "%.9g", c->fval);
+    std::string s = buf;
+    if (s.find_first_of(".einn") == std::string::npos) s += ".0";
+    return s;
+  }
+  if (!c->ret_type->is_signed()) {
+    std::snprintf(buf, sizeof buf, "%" PRIu64, static_cast<uint64_t>(c->ival));
+    return buf;
+  }
+  return std::to_string(c->ival);
+}
+
+class Printer {
+ public:
+  std::string run(const Kernel &k) {
+    out_ << "kernel " << k.name << "(";
+    for (size_t i = 0; i < k.args.size(); i++)
+      out_ << (i ? ", " : "") << k.args[i].name << ": " << k.args[i].type->str();
+    out_ << ") -> " << k.ret_type->str() << " {\n";
+    block(*k.body, 1);
+    out_ << "}\n";
+    return out_.str();
+  }
+
+ private:
+  std::string id(const Stmt *s) {
+    if (!s) return "$null";
+    auto it = ids_.find(s);
+    return it == ids_.end() ? "$?" : "$" + std::to_string(it->second);
+  }
+  std::string define(const Stmt *s) {
+    ids_[s] = next_id_++;
+    return id(s);
+  }
+  std::string operands(const Stmt *s, size_t from = 0) {
+    std::string r;
+    for (size_t i = from; i < s->ops.size(); i++) r += (i > from ? ", " : "") + id(s->ops[i]);
+    return r;
+  }
+
+  void block(const Block &b, int depth) {
+    for (const auto &s : b.stmts) stmt(*s, depth);
+  }
+
+  void line(int depth, const std::string &text) {
+    out_ << std::string(depth * 2, ' ') << text << "\n";
+  }
+
+  void stmt(const Stmt &s, int depth) {
+    std::string pad(depth * 2, ' ');
+    if (auto *f = s.as<RangeForStmt>()) {
+      line(depth, "for " + define(&s) + " in [" + operands(&s) + ")" +
+                      (f->serialize ? " serial" : "") + " {");
+      block(*f->body, depth + 1);
+      line(depth, "}");
+      return;
+    }
+    if (auto *i = s.as<IfStmt>()) {
+      line(depth, "if " + id(i->cond()) + " {");
+      block(*i->true_block, depth + 1);
+      if (!i->false_block->stmts.empty()) {
+        line(depth, "} else {");
+        block(*i->false_block, depth + 1);
+      }
+      line(depth, "}");
+      return;
+    }
+    if (auto *w = s.as<WhileStmt>()) {
+      line(depth, "while " + define(&s) + " {");
+      block(*w->body, depth + 1);
+      line(depth, "}");
+      return;
+    }
+    if (auto *t = s.as<OffloadedTaskStmt>()) {
+      std::string head = "task " + define(&s);
+      if (t->task_kind == TaskKind::serial) {
+        head += " serial";
+      } else {
+        auto bound = [](int64_t v, int64_t temp) {
+          return temp >= 0 ? "@" + std::to_string(temp) : std::to_string(v);
+        };
+        head += " range_for [" + bound(t->begin, t->begin_temp) + ", " +
+                bound(t->end, t->end_temp) + ")";
+        if (t->block_dim) head += " block_dim=" + std::to_string(t->block_dim);
+      }
+      line(depth, head + " {");
+      block(*t->body, depth + 1);
+      line(depth, "}");
+      return;
+    }
+    std::string rhs = body(s);
+    if (s.ret_type && !s.ret_type->is_void())
+      line(depth, define(&s) + " : " + s.ret_type->str() + " = " + rhs);
+    else
+      line(depth, rhs);
+  }
+
+  std::string body(const Stmt &s) {
+    switch (s.kind()) {
+      case StmtKind::ConstStmt:
+        return "const " + format_const(s.as<ConstStmt>());
+      case StmtKind::UnaryOpStmt:
+        return std::string(unary_op_name(s.as<UnaryOpStmt>()->op)) + " " + operands(&s);
+      case StmtKind::BinaryOpStmt:
+        return std::string(binary_op_name(s.as<BinaryOpStmt>()->op)) + " " + operands(&s);
+      case StmtKind::ArgLoadStmt:
+        return "arg " + std::to_string(s.as<ArgLoadStmt>()->arg_id);
+      case StmtKind::LoopIndexStmt:
+        return "loop_index " + id(s.as<LoopIndexStmt>()->loop);
+      case StmtKind::GlobalPtrStmt:
+        return "global_ptr " + s.as<GlobalPtrStmt>()->field->str() + "[" + operands(&s) + "]";
+      case StmtKind::GlobalAddrStmt: {
+        auto *a = s.as<GlobalAddrStmt>();
+        return "global_addr tree" + std::to_string(a->tree_id) + " + " + operands(&s) + " (" +
+               a->field->str() + ")";
+      }
+      case StmtKind::GlobalTempStmt:
+        return "global_temp @" + std::to_string(s.as<GlobalTempStmt>()->offset);
+      case StmtKind::AtomicOpStmt:
+        return std::string("atomic_") + atomic_op_name(s.as<AtomicOpStmt>()->op) + " " +
+               operands(&s);
+      case StmtKind::PrintStmt: {
+        std::string r = "print";
+        const char *sep = " ";
+        for (const auto &item : s.as<PrintStmt>()->items) {
+          r += sep;
+          sep = ", ";
+          if (std::holds_alternative<int>(item)) r += id(s.ops[std::get<int>(item)]);
+          else r += quote(std::get<std::string>(item));
+        }
+        return r;
+      }
+      case StmtKind::AssertStmt: {
+        std::string r = "assert " + id(s.ops[0]) + ", " + quote(s.as<AssertStmt>()->message);
+        if (s.ops.size() > 1) r += ", " + operands(&s, 1);
+        return r;
+      }
+      default: {
+        std::string r = s.kind_name();
+        if (!s.ops.empty()) r += " " + operands(&s);
+        return r;
+      }
+    }
+  }
+
+  std::ostringstream out_;
+  std::unordered_map<const Stmt *, int> ids_;
+  int next_id_ = 0;
+};
+
+}  // namespace
+
+std::string print_kernel(const Kernel &kernel) { return Printer().run(kernel); }
+
+}  // namespace qtaichi::ir

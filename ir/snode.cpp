@@ -1,0 +1,167 @@
+#include "ir/snode.h"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+
+#include "ir/error.h"
+
+namespace qtaichi::ir {
+
+namespace {
+int next_snode_id() {
+  static std::atomic<int> counter{0};
+  return counter++;
+}
+int64_t align_up(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
+}  // namespace
+
+SNode *SNode::add_child(SNodeKind kind) {
+  if (tree_id_ >= 0)
+    throw CompileError(ErrorKind::compile, "cannot add fields to a tree that is already in use");
+  if (kind_ == SNodeKind::place)
+    throw CompileError(ErrorKind::compile, "a place node cannot have children");
+  children_.push_back(std::unique_ptr<SNode>(new SNode(kind, this, next_snode_id())));
+  return children_.back().get();
+}
+
+SNode *SNode::dense(const std::vector<int> &axes, const std::vector<int64_t> &sizes) {
+  if (axes.empty() || axes.size() != sizes.size())
+    throw CompileError(ErrorKind::compile, "dense() needs one size per axis");
+  for (size_t i = 0; i < axes.size(); i++) {
+    if (axes[i] < 0 || axes[i] > 7) throw CompileError(ErrorKind::compile, "invalid axis");
+    if (sizes[i] <= 0)
+      throw CompileError(ErrorKind::compile,
+                         "dense() sizes must be positive, got " + std::to_string(sizes[i]));
+    for (size_t j = 0; j < i; j++)
+      if (axes[i] == axes[j]) throw CompileError(ErrorKind::compile, "axis repeated in dense()");
+  }
+  SNode *d = add_child(SNodeKind::dense);
+  d->axes_ = axes;
+  d->sizes_ = sizes;
+  return d;
+}
+
+SNode *SNode::place(const Type *dtype, const std::string &name) {
+  if (!dtype || dtype->is_void())
+    throw CompileError(ErrorKind::type, "cannot place a field of type void");
+  SNode *p = add_child(SNodeKind::place);
+  p->dtype_ = dtype;
+  p->name_ = name;
+  return p;
+}
+
+int64_t SNode::num_elements() const {
+  int64_t n = 1;
+  for (int64_t s : shape_) n *= s;
+  return n;
+}
+
+std::string SNode::str() const {
+  if (kind_ == SNodeKind::place) return name_.empty() ? "f" + std::to_string(id_) : name_;
+  if (kind_ == SNodeKind::root) return "root" + std::to_string(id_);
+  return "dense" + std::to_string(id_);
+}
+
+int64_t SNode::compute_layout(int tree_id) {
+  tree_id_ = tree_id;
+  if (kind_ == SNodeKind::place) {
+    cell_bytes_ = total_bytes_ = dtype_->bytes();
+    align_ = dtype_->bytes();
+    return cell_bytes_;
+  }
+  // Children are laid out one after another inside one cell, each aligned to itself.
+  int64_t offset = 0;
+  align_ = 1;
+  for (auto &c : children_) {
+    c->compute_layout(tree_id);
+    offset = align_up(offset, c->align_);
+    c->base_offset_ = offset;  // offset inside this node's cell, fixed up for fields below
+    offset += c->total_bytes_;
+    align_ = std::max(align_, c->align_);
+  }
+  cell_bytes_ = std::max<int64_t>(align_up(offset, align_), kind_ == SNodeKind::root ? 0 : 1);
+  int64_t n = 1;
+  for (int64_t s : sizes_) n *= s;
+  total_bytes_ = cell_bytes_ * n;
+  return cell_bytes_;
+}
+
+void SNode::compute_field_layout(int64_t) {
+  // Collect the chain root -> ... -> this.
+  std::vector<const SNode *> chain;
+  for (const SNode *s = this; s; s = s->parent_) chain.push_back(s);
+  std::reverse(chain.begin(), chain.end());
+  std::map<int, int64_t> axis_extent;  // axis -> product of sizes on levels below
+  int max_axis = -1;
+  for (const SNode *s : chain)
+    for (int a : s->axes_) max_axis = std::max(max_axis, a);
+  shape_.assign(max_axis + 1, 1);
+  std::vector<bool> seen(max_axis + 1, false);
+  for (const SNode *s : chain)
+    for (size_t k = 0; k < s->axes_.size(); k++) {
+      shape_[s->axes_[k]] *= s->sizes_[k];
+      seen[s->axes_[k]] = true;
+    }
+  for (int a = 0; a <= max_axis; a++)
+    if (!seen[a])
+      throw CompileError(ErrorKind::compile, "field " + str() + " skips axis " +
+                                                 std::to_string(a) + ": use axes i, j, k in order");
+  // Walk from the top: offsets add up, index components split over levels of the same axis.
+  std::vector<int64_t> remaining = shape_;  // extent of the axis at and below the current level
+  std::vector<bool> outermost(max_axis + 1, true);
+  int64_t offset = 0;
+  terms_.clear();
+  for (const SNode *s : chain) {
+    offset += s->kind_ == SNodeKind::root ? 0 : s->base_offset_;
+    if (s->kind_ != SNodeKind::dense) continue;
+    int64_t stride = s->cell_bytes_;
+    std::vector<int64_t> strides(s->axes_.size());
+    for (int k = static_cast<int>(s->axes_.size()) - 1; k >= 0; k--) {
+      strides[k] = stride;
+      stride *= s->sizes_[k];
+    }
+    for (size_t k = 0; k < s->axes_.size(); k++) {
+      int a = s->axes_[k];
+      remaining[a] /= s->sizes_[k];
+      terms_.push_back({a, remaining[a], s->sizes_[k], strides[k], !outermost[a]});
+      outermost[a] = false;
+    }
+  }
+  base_offset_ = offset;
+}
+
+int64_t SNode::element_offset(const std::vector<int64_t> &index) const {
+  int64_t off = base_offset_;
+  for (const AxisTerm &t : terms_) {
+    int64_t c = index[t.axis] / t.divisor;
+    if (t.needs_mod) c %= t.size;
+    off += c * t.stride_bytes;
+  }
+  return off;
+}
+
+SNodeTree::SNodeTree(int tree_id)
+    : id_(tree_id), root_(new SNode(SNodeKind::root, nullptr, next_snode_id())) {}
+
+std::vector<SNode *> SNodeTree::fields() const {
+  std::vector<SNode *> out;
+  std::vector<SNode *> stack{root_.get()};
+  while (!stack.empty()) {
+    SNode *s = stack.back();
+    stack.pop_back();
+    if (s->kind() == SNodeKind::place) out.push_back(s);
+    for (auto it = s->children_.rbegin(); it != s->children_.rend(); ++it)
+      stack.push_back(it->get());
+  }
+  return out;
+}
+
+void SNodeTree::materialize() {
+  if (materialized_) return;
+  root_->compute_layout(id_);
+  for (SNode *f : fields()) f->compute_field_layout(0);
+  materialized_ = true;
+}
+
+}  // namespace qtaichi::ir

@@ -1,0 +1,131 @@
+#include "ir/verifier.h"
+
+#include <unordered_set>
+
+#include "ir/error.h"
+
+namespace qtaichi::ir {
+
+namespace {
+
+class Verifier {
+ public:
+  Verifier(const Kernel &k, std::string pass) : k_(k), pass_(std::move(pass)) {}
+
+  void run() {
+    if (k_.body->owner) fail(nullptr, "the kernel body has an owner");
+    block(*k_.body, nullptr);
+  }
+
+ private:
+  [[noreturn]] void fail(const Stmt *s, const std::string &msg) {
+    std::string where = pass_.empty() ? "" : " after pass '" + pass_ + "'";
+    std::string what = s ? std::string(" at '") + s->kind_name() + "'" : "";
+    throw CompileError(ErrorKind::internal,
+                       "IR verification failed" + where + what + ": " + msg + " (kernel '" +
+                           k_.name + "')",
+                       s ? s->loc : SourceLoc{});
+  }
+
+  void block(const Block &b, const Stmt *owner) {
+    if (b.owner != owner) fail(owner, "block owner link is wrong");
+    std::vector<const Stmt *> defined_here;
+    for (const auto &up : b.stmts) {
+      const Stmt *s = up.get();
+      if (s->parent != &b) fail(s, "parent link is wrong");
+      stmt(s);
+      for (const Block *child : s->blocks()) block(*child, s);
+      visible_.insert(s);
+      defined_here.push_back(s);
+    }
+    for (const Stmt *s : defined_here) visible_.erase(s);
+  }
+
+  bool inside(const Stmt *s, const Stmt *ancestor) {
+    for (const Block *b = s->parent; b && b->owner; b = b->owner->parent)
+      if (b->owner == ancestor) return true;
+    return false;
+  }
+
+  void stmt(const Stmt *s) {
+    if (!s->ret_type) fail(s, "statement has no type");
+    for (const Stmt *op : s->ops) {
+      if (!op) fail(s, "null operand");
+      if (!visible_.count(op)) fail(s, std::string("operand '") + op->kind_name() +
+                                           "' is not defined before its use in scope");
+      if (op->ret_type->is_void()) fail(s, "operand yields no value");
+    }
+    if (k_.offloaded) {
+      bool top = s->parent == k_.body.get();
+      if (top != s->is<OffloadedTaskStmt>())
+        fail(s, top ? "only tasks may stand at the top level after offload"
+                    : "tasks cannot nest");
+    }
+    switch (s->kind()) {
+      case StmtKind::BreakStmt:
+      case StmtKind::ContinueStmt: {
+        Stmt *loop = enclosing_loop(const_cast<Stmt *>(s));
+        if (!loop || loop->is<OffloadedTaskStmt>()) fail(s, "not inside a loop");
+        break;
+      }
+      case StmtKind::LoopIndexStmt: {
+        const Stmt *loop = s->as<LoopIndexStmt>()->loop;
+        if (!loop || !is_loop(loop) || loop->is<WhileStmt>() || !inside(s, loop))
+          fail(s, "loop_index outside its loop");
+        break;
+      }
+      case StmtKind::GlobalPtrStmt:
+        if (k_.access_lowered) fail(s, "field pointer left after lower_access");
+        break;
+      case StmtKind::GlobalStoreStmt:
+      case StmtKind::LocalStoreStmt:
+      case StmtKind::AtomicOpStmt:
+        pointer(s, s->ops[0], s->is<LocalStoreStmt>());
+        if (k_.type_checked && s->ops[1]->ret_type != s->ops[0]->ret_type)
+          fail(s, "stored value is " + s->ops[1]->ret_type->str() + ", destination is " +
+                      s->ops[0]->ret_type->str());
+        break;
+      case StmtKind::GlobalLoadStmt:
+      case StmtKind::AtomicCASStmt:
+        pointer(s, s->ops[0], false);
+        break;
+      case StmtKind::LocalLoadStmt:
+        pointer(s, s->ops[0], true);
+        break;
+      case StmtKind::BinaryOpStmt: {
+        auto *b = s->as<BinaryOpStmt>();
+        bool shift = b->op == BinaryOp::shl || b->op == BinaryOp::shr || b->op == BinaryOp::sar;
+        bool logic = b->op == BinaryOp::logic_and || b->op == BinaryOp::logic_or;
+        if (k_.type_checked && !shift && !logic && b->lhs()->ret_type != b->rhs()->ret_type)
+          fail(s, "operand types differ: " + b->lhs()->ret_type->str() + " and " +
+                      b->rhs()->ret_type->str());
+        if (k_.type_checked && b->op == BinaryOp::truediv) fail(s, "truediv left after type_check");
+        break;
+      }
+      case StmtKind::ReturnStmt:
+        if (s->ops.size() != 1) fail(s, "return needs one value");
+        break;
+      default:
+        break;
+    }
+  }
+
+  void pointer(const Stmt *s, const Stmt *p, bool local) {
+    bool ok = local ? p->is<AllocaStmt>()
+                    : (p->is<GlobalPtrStmt>() || p->is<GlobalAddrStmt>() ||
+                       p->is<GlobalTempStmt>() || p->is<AllocaStmt>());
+    if (!ok) fail(s, std::string("operand '") + p->kind_name() + "' is not a pointer");
+  }
+
+  const Kernel &k_;
+  std::string pass_;
+  std::unordered_set<const Stmt *> visible_;
+};
+
+}  // namespace
+
+void verify(const Kernel &kernel, const std::string &after_pass) {
+  Verifier(kernel, after_pass).run();
+}
+
+}  // namespace qtaichi::ir

@@ -1,0 +1,119 @@
+#pragma once
+// A Program owns the fields (SNode trees and their memory), the kernels and the compiled code.
+// The Python package drives it through pybind11; C++ users may drive it directly.
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "ir/kernel.h"
+#include "ir/snode.h"
+
+namespace qtaichi {
+
+namespace rt {
+class ThreadPool;
+}
+namespace codegen {
+class CpuJit;
+struct CpuKernel;
+}  // namespace codegen
+
+enum class Arch { cpu };
+
+struct CompileConfig {
+  Arch arch = Arch::cpu;
+  bool debug = false;     // bounds checks and assertions in kernels
+  bool print_ir = false;  // print the IR after every pass (also QTAICHI_PRINT_IR=1)
+  int num_threads = 0;    // 0: one per hardware thread
+  int opt_level = 3;
+  const ir::Type *default_ip = ir::types::i32();
+  const ir::Type *default_fp = ir::types::f32();
+};
+
+// Raised when a kernel fails while running (a failed assertion, an index out of range).
+class KernelRuntimeError : public std::runtime_error {
+ public:
+  KernelRuntimeError(const std::string &msg, ir::SourceLoc loc, bool index_error)
+      : std::runtime_error(msg), loc_(std::move(loc)), index_error_(index_error) {}
+  const ir::SourceLoc &loc() const { return loc_; }
+  bool is_index_error() const { return index_error_; }
+
+ private:
+  ir::SourceLoc loc_;
+  bool index_error_;
+};
+
+class CompiledKernel {
+ public:
+  ~CompiledKernel();
+  const std::string &name() const { return name_; }
+  const std::vector<ir::KernelArg> &args() const { return args_; }
+  const ir::Type *ret_type() const { return ret_type_; }
+  double compile_ms() const { return compile_ms_; }
+  const std::string &final_ir() const { return final_ir_; }  // the IR the backend saw
+
+ private:
+  friend class Program;
+  std::string name_;
+  std::vector<ir::KernelArg> args_;
+  const ir::Type *ret_type_ = nullptr;
+  double compile_ms_ = 0;
+  std::string final_ir_;
+  int64_t temp_bytes_ = 0;
+  struct Assertion {
+    std::string message;
+    ir::SourceLoc loc;
+    int num_args;
+  };
+  std::vector<Assertion> assertions_;  // by error code - 1
+  std::unique_ptr<codegen::CpuKernel> code_;
+};
+
+class Program {
+ public:
+  explicit Program(const CompileConfig &config);
+  ~Program();
+  Program(const Program &) = delete;
+  Program &operator=(const Program &) = delete;
+
+  const CompileConfig &config() const { return config_; }
+
+  // ---- fields ----
+  // The tree that new fields go into: `ti.root`. Once a tree is in use (materialized), the
+  // next call starts a fresh tree, so fields can be added between kernel launches.
+  ir::SNodeTree *open_tree();
+  // Lays out and allocates (zeroed) every tree not yet materialized.
+  void materialize();
+  int num_trees() const { return static_cast<int>(trees_.size()); }
+  ir::SNodeTree *tree(int id) { return trees_.at(id).get(); }
+  uint8_t *tree_base(int id);
+  // Address of one element for Python-scope access; throws std::out_of_range when an index is
+  // out of the field's shape.
+  uint8_t *element_address(const ir::SNode *field, const std::vector<int64_t> &index);
+
+  // ---- kernels ----
+  // A new, empty kernel owned by the program, with the config's defaults applied.
+  ir::Kernel *create_kernel(const std::string &name);
+  // Runs the pass pipeline and the backend. The kernel's IR is consumed (the returned
+  // CompiledKernel keeps what launching needs). Throws ir::CompileError.
+  CompiledKernel *compile(ir::Kernel *kernel);
+  // Runs a compiled kernel with one 64-bit slot per argument; returns the result slot.
+  // Throws KernelRuntimeError when the kernel fails.
+  uint64_t launch(CompiledKernel *kernel, const std::vector<uint64_t> &args);
+  void synchronize() {}  // CPU launches are synchronous
+
+ private:
+  CompileConfig config_;
+  std::vector<std::unique_ptr<ir::SNodeTree>> trees_;
+  std::vector<std::unique_ptr<uint8_t[]>> tree_memory_;
+  std::vector<uint8_t *> tree_bases_;
+  std::vector<std::unique_ptr<ir::Kernel>> kernels_;
+  std::vector<std::unique_ptr<CompiledKernel>> compiled_;
+  std::unique_ptr<rt::ThreadPool> pool_;
+  std::unique_ptr<codegen::CpuJit> jit_;
+  std::vector<uint8_t> temps_;
+};
+
+}  // namespace qtaichi
