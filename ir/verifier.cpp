@@ -65,7 +65,9 @@ class Verifier {
       case StmtKind::BreakStmt:
       case StmtKind::ContinueStmt: {
         Stmt *loop = enclosing_loop(const_cast<Stmt *>(s));
-        if (!loop || loop->is<OffloadedTaskStmt>()) fail(s, "not inside a loop");
+        // `continue` in a parallel task skips to the next index; `break` cannot leave it.
+        if (!loop || (loop->is<OffloadedTaskStmt>() && s->is<BreakStmt>()))
+          fail(s, "not inside a loop");
         break;
       }
       case StmtKind::LoopIndexStmt: {

@@ -1,0 +1,133 @@
+#include "codegen/cpu/cpu_jit.h"
+
+#include <llvm/Analysis/CGSCCPassManager.h>
+#include <llvm/Analysis/LoopAnalysisManager.h>
+#include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include <mutex>
+
+#include "ir/error.h"
+
+namespace qtaichi::codegen {
+
+namespace {
+
+[[noreturn]] void fail(const std::string &what, llvm::Error err) {
+  std::string msg;
+  llvm::raw_string_ostream os(msg);
+  os << err;
+  throw ir::CompileError(ir::ErrorKind::internal, what + ": " + os.str());
+}
+
+template <typename T>
+T unwrap(llvm::Expected<T> v, const std::string &what) {
+  if (!v) fail(what, v.takeError());
+  return std::move(*v);
+}
+
+void init_llvm_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
+llvm::OptimizationLevel opt_level_of(int level) {
+  switch (level) {
+    case 0: return llvm::OptimizationLevel::O0;
+    case 1: return llvm::OptimizationLevel::O1;
+    case 2: return llvm::OptimizationLevel::O2;
+    default: return llvm::OptimizationLevel::O3;
+  }
+}
+
+}  // namespace
+
+struct CpuJit::Impl {
+  std::unique_ptr<llvm::orc::LLJIT> jit;
+  std::unique_ptr<llvm::TargetMachine> tm;
+  int opt_level;
+  std::mutex mu;
+
+  void optimize(llvm::Module &m) {
+    llvm::LoopAnalysisManager lam;
+    llvm::FunctionAnalysisManager fam;
+    llvm::CGSCCAnalysisManager cgam;
+    llvm::ModuleAnalysisManager mam;
+    llvm::PipelineTuningOptions pto;
+    pto.LoopVectorization = opt_level >= 2;
+    pto.SLPVectorization = opt_level >= 2;
+    llvm::PassBuilder pb(tm.get(), pto);
+    pb.registerModuleAnalyses(mam);
+    pb.registerCGSCCAnalyses(cgam);
+    pb.registerFunctionAnalyses(fam);
+    pb.registerLoopAnalyses(lam);
+    pb.crossRegisterProxies(lam, fam, cgam, mam);
+    if (opt_level == 0) return;
+    pb.buildPerModuleDefaultPipeline(opt_level_of(opt_level)).run(m, mam);
+  }
+};
+
+CpuJit::CpuJit(int opt_level) : impl_(std::make_unique<Impl>()) {
+  init_llvm_once();
+  impl_->opt_level = opt_level;
+  auto jtmb = unwrap(llvm::orc::JITTargetMachineBuilder::detectHost(), "detecting the host CPU");
+  jtmb.setCodeGenOptLevel(opt_level >= 2 ? llvm::CodeGenOptLevel::Aggressive
+                                         : llvm::CodeGenOptLevel::Default);
+  impl_->tm = unwrap(jtmb.createTargetMachine(), "creating the target machine");
+  impl_->jit = unwrap(llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(jtmb).create(),
+                      "creating the JIT");
+  // printf and libm functions come from the host process.
+  auto &dl = impl_->jit->getDataLayout();
+  impl_->jit->getMainJITDylib().addGenerator(unwrap(
+      llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(dl.getGlobalPrefix()),
+      "opening the process's symbols"));
+}
+
+CpuJit::~CpuJit() = default;
+
+std::unique_ptr<CpuKernel> CpuJit::compile(const ir::Kernel &kernel,
+                                           const std::string &symbol_prefix, bool keep_llvm_ir) {
+  LlvmKernel lk = emit_llvm(kernel, symbol_prefix);
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  lk.module->setDataLayout(impl_->jit->getDataLayout());
+  lk.module->setTargetTriple(impl_->tm->getTargetTriple().str());
+  for (llvm::Function &f : *lk.module) {
+    if (f.isDeclaration()) continue;
+    f.addFnAttr("target-cpu", impl_->tm->getTargetCPU());
+    f.addFnAttr("target-features", impl_->tm->getTargetFeatureString());
+  }
+  impl_->optimize(*lk.module);
+  auto out = std::make_unique<CpuKernel>();
+  if (keep_llvm_ir) {
+    llvm::raw_string_ostream os(out->llvm_ir);
+    lk.module->print(os, nullptr);
+  }
+  llvm::orc::ThreadSafeModule tsm(std::move(lk.module), std::move(lk.context));
+  if (auto err = impl_->jit->addIRModule(std::move(tsm))) fail("adding the module", std::move(err));
+  for (const LlvmTask &t : lk.tasks) {
+    auto addr = unwrap(impl_->jit->lookup(t.symbol), "looking up " + t.symbol);
+    rt::CpuTask task;
+    task.range_for = t.range_for;
+    task.begin = t.begin;
+    task.end = t.end;
+    task.begin_temp = t.begin_temp;
+    task.end_temp = t.end_temp;
+    task.grain = t.block_dim;
+    task.fn = addr.toPtr<void *>();
+    out->tasks.push_back(task);
+  }
+  out->assertions = std::move(lk.assertions);
+  return out;
+}
+
+}  // namespace qtaichi::codegen

@@ -1,0 +1,225 @@
+// Kernel driver, tasks and structured control flow.
+#include <llvm/IR/Verifier.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include "codegen/llvm/kernel_emitter.h"
+#include "ir/error.h"
+#include "runtime/context.h"
+
+namespace qtaichi::codegen {
+
+using namespace qtaichi::ir;
+
+LlvmKernel::LlvmKernel() = default;
+LlvmKernel::~LlvmKernel() = default;
+LlvmKernel::LlvmKernel(LlvmKernel &&) noexcept = default;
+
+KernelEmitter::KernelEmitter(const Kernel &kernel, const std::string &prefix, LlvmKernel &out)
+    : kernel_(kernel), prefix_(prefix), out_(out), ctx_(*out.context), module_(*out.module),
+      ir_(ctx_) {
+  // Mirrors rt::RuntimeContext.
+  auto *ptr = llvm::PointerType::getUnqual(ctx_);
+  context_type_ = llvm::StructType::create(
+      ctx_,
+      {ptr, ptr, ptr, ptr, ir_.getInt32Ty(),
+       llvm::ArrayType::get(ir_.getInt64Ty(), rt::kMaxAssertArgs)},
+      "RuntimeContext");
+}
+
+void KernelEmitter::run() {
+  if (!kernel_.offloaded || !kernel_.access_lowered)
+    throw CompileError(ErrorKind::internal, "emit_llvm needs a kernel after the pipeline");
+  int i = 0;
+  for (const auto &s : kernel_.body->stmts) emit_task(s->as<OffloadedTaskStmt>(), i++);
+  std::string err;
+  llvm::raw_string_ostream os(err);
+  if (llvm::verifyModule(module_, &os))
+    throw CompileError(ErrorKind::internal, "generated LLVM IR is invalid: " + os.str());
+}
+
+llvm::IRBuilder<> KernelEmitter::entry_builder() {
+  llvm::IRBuilder<> b(ctx_);
+  if (auto *term = entry_->getTerminator()) b.SetInsertPoint(term);
+  else b.SetInsertPoint(entry_);
+  return b;
+}
+
+void KernelEmitter::emit_task(const OffloadedTaskStmt *task, int index) {
+  auto *ptr = llvm::PointerType::getUnqual(ctx_);
+  bool range = task->task_kind == TaskKind::range_for;
+  std::vector<llvm::Type *> params{ptr};
+  if (range) params.insert(params.end(), {ir_.getInt32Ty(), ir_.getInt32Ty()});
+  auto *fty = llvm::FunctionType::get(ir_.getVoidTy(), params, false);
+  std::string name = prefix_ + "_t" + std::to_string(index);
+  fn_ = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, name, module_);
+  fn_->addFnAttr(llvm::Attribute::NoUnwind);
+  fn_->addParamAttr(0, llvm::Attribute::NoAlias);
+  context_ = fn_->getArg(0);
+  tree_bases_.clear();
+  entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
+  auto *body = llvm::BasicBlock::Create(ctx_, "body", fn_);
+  ir_.SetInsertPoint(body);
+  if (range) emit_counted_loop(task, fn_->getArg(1), fn_->getArg(2), *task->body);
+  else emit_block(*task->body);
+  ir_.CreateRetVoid();
+  llvm::IRBuilder<>(entry_).CreateBr(body);
+
+  LlvmTask info;
+  info.symbol = name;
+  info.range_for = range;
+  info.begin = task->begin;
+  info.end = task->end;
+  info.begin_temp = task->begin_temp;
+  info.end_temp = task->end_temp;
+  info.block_dim = task->block_dim;
+  out_.tasks.push_back(info);
+}
+
+void KernelEmitter::emit_block(const Block &block) {
+  for (const auto &s : block.stmts) emit_stmt(s.get());
+}
+
+void KernelEmitter::start_dead_block() {
+  ir_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "dead", fn_));
+}
+
+void KernelEmitter::emit_counted_loop(const Stmt *loop, llvm::Value *begin, llvm::Value *end,
+                                      const Block &body) {
+  auto *pre = ir_.GetInsertBlock();
+  auto *cond = llvm::BasicBlock::Create(ctx_, "for.cond", fn_);
+  auto *bodyb = llvm::BasicBlock::Create(ctx_, "for.body", fn_);
+  auto *inc = llvm::BasicBlock::Create(ctx_, "for.inc", fn_);
+  auto *after = llvm::BasicBlock::Create(ctx_, "for.end", fn_);
+  ir_.CreateBr(cond);
+  ir_.SetInsertPoint(cond);
+  auto *iv = ir_.CreatePHI(ir_.getInt32Ty(), 2, "i");
+  iv->addIncoming(begin, pre);
+  ir_.CreateCondBr(ir_.CreateICmpSLT(iv, end), bodyb, after);
+  ir_.SetInsertPoint(bodyb);
+  values_[loop] = iv;
+  loops_.push_back({inc, after});
+  emit_block(body);
+  loops_.pop_back();
+  ir_.CreateBr(inc);
+  ir_.SetInsertPoint(inc);
+  auto *next = ir_.CreateAdd(iv, ir_.getInt32(1), "i.next", /*HasNUW=*/false, /*HasNSW=*/true);
+  iv->addIncoming(next, inc);
+  ir_.CreateBr(cond);
+  ir_.SetInsertPoint(after);
+}
+
+void KernelEmitter::emit_range_for(const RangeForStmt *s) {
+  emit_counted_loop(s, value(s->begin()), value(s->end()), *s->body);
+}
+
+void KernelEmitter::emit_if(const IfStmt *s) {
+  auto *then_b = llvm::BasicBlock::Create(ctx_, "if.then", fn_);
+  auto *else_b = llvm::BasicBlock::Create(ctx_, "if.else", fn_);
+  auto *merge = llvm::BasicBlock::Create(ctx_, "if.end", fn_);
+  ir_.CreateCondBr(truthy(value(s->cond())), then_b, else_b);
+  ir_.SetInsertPoint(then_b);
+  emit_block(*s->true_block);
+  ir_.CreateBr(merge);
+  ir_.SetInsertPoint(else_b);
+  emit_block(*s->false_block);
+  ir_.CreateBr(merge);
+  ir_.SetInsertPoint(merge);
+}
+
+void KernelEmitter::emit_while(const WhileStmt *s) {
+  auto *loop = llvm::BasicBlock::Create(ctx_, "while.body", fn_);
+  auto *after = llvm::BasicBlock::Create(ctx_, "while.end", fn_);
+  ir_.CreateBr(loop);
+  ir_.SetInsertPoint(loop);
+  loops_.push_back({loop, after});
+  emit_block(*s->body);
+  loops_.pop_back();
+  ir_.CreateBr(loop);
+  ir_.SetInsertPoint(after);
+}
+
+void KernelEmitter::emit_stmt(const Stmt *s) {
+  llvm::Value *v = nullptr;
+  switch (s->kind()) {
+    case StmtKind::ConstStmt: v = emit_const(s->as<ConstStmt>()); break;
+    case StmtKind::UnaryOpStmt: v = emit_unary(s->as<UnaryOpStmt>()); break;
+    case StmtKind::BinaryOpStmt: v = emit_binary(s->as<BinaryOpStmt>()); break;
+    case StmtKind::TernaryOpStmt:
+      v = ir_.CreateSelect(truthy(value(s->ops[0])), value(s->ops[1]), value(s->ops[2]));
+      break;
+    case StmtKind::ArgLoadStmt: {
+      auto *args = ir_.CreateLoad(ir_.getPtrTy(), context_field(1));
+      auto *slot = ir_.CreateConstGEP1_64(ir_.getInt64Ty(), args, s->as<ArgLoadStmt>()->arg_id);
+      v = ir_.CreateLoad(llvm_type(s->ret_type), slot);  // little-endian: low bits first
+      break;
+    }
+    case StmtKind::ReturnStmt: emit_return(s); break;
+    case StmtKind::LoopIndexStmt: v = value(s->as<LoopIndexStmt>()->loop); break;
+    case StmtKind::GlobalAddrStmt:
+    case StmtKind::GlobalTempStmt:
+      v = emit_pointer(s);
+      break;
+    case StmtKind::AllocaStmt: {
+      v = emit_pointer(s);
+      ir_.CreateStore(llvm::Constant::getNullValue(llvm_type(s->ret_type)), v);
+      break;
+    }
+    case StmtKind::GlobalLoadStmt:
+    case StmtKind::LocalLoadStmt:
+      v = ir_.CreateLoad(llvm_type(s->ret_type), value(s->ops[0]));
+      break;
+    case StmtKind::GlobalStoreStmt:
+    case StmtKind::LocalStoreStmt:
+      ir_.CreateStore(value(s->ops[1]), value(s->ops[0]));
+      break;
+    case StmtKind::AtomicOpStmt: v = emit_atomic(s->as<AtomicOpStmt>()); break;
+    case StmtKind::AtomicCASStmt: v = emit_atomic_cas(s->as<AtomicCASStmt>()); break;
+    case StmtKind::RangeForStmt: emit_range_for(s->as<RangeForStmt>()); break;
+    case StmtKind::IfStmt: emit_if(s->as<IfStmt>()); break;
+    case StmtKind::WhileStmt: emit_while(s->as<WhileStmt>()); break;
+    case StmtKind::BreakStmt:
+      ir_.CreateBr(loops_.back().break_to);
+      start_dead_block();
+      break;
+    case StmtKind::ContinueStmt:
+      ir_.CreateBr(loops_.back().continue_to);
+      start_dead_block();
+      break;
+    case StmtKind::PrintStmt: emit_print(s->as<PrintStmt>()); break;
+    case StmtKind::AssertStmt: emit_assert(s->as<AssertStmt>()); break;
+    case StmtKind::GlobalPtrStmt:
+    case StmtKind::OffloadedTaskStmt:
+      throw CompileError(ErrorKind::internal,
+                         std::string("unexpected '") + s->kind_name() + "' in LLVM codegen",
+                         s->loc);
+  }
+  if (v) values_[s] = v;
+}
+
+llvm::Type *KernelEmitter::llvm_type(const Type *t) {
+  switch (t->kind()) {
+    case PrimKind::u1: return ir_.getInt1Ty();
+    case PrimKind::i8:
+    case PrimKind::u8: return ir_.getInt8Ty();
+    case PrimKind::i16:
+    case PrimKind::u16: return ir_.getInt16Ty();
+    case PrimKind::i32:
+    case PrimKind::u32: return ir_.getInt32Ty();
+    case PrimKind::i64:
+    case PrimKind::u64: return ir_.getInt64Ty();
+    case PrimKind::f32: return ir_.getFloatTy();
+    case PrimKind::f64: return ir_.getDoubleTy();
+    case PrimKind::void_: return ir_.getVoidTy();
+  }
+  return nullptr;
+}
+
+LlvmKernel emit_llvm(const Kernel &kernel, const std::string &symbol_prefix) {
+  LlvmKernel out;
+  out.context = std::make_unique<llvm::LLVMContext>();
+  out.module = std::make_unique<llvm::Module>(symbol_prefix, *out.context);
+  KernelEmitter(kernel, symbol_prefix, out).run();
+  return out;
+}
+
+}  // namespace qtaichi::codegen

@@ -1,0 +1,82 @@
+// Field and temp addresses, local variables, atomics, the kernel's return value.
+#include "codegen/llvm/kernel_emitter.h"
+
+namespace qtaichi::codegen {
+
+using namespace qtaichi::ir;
+
+llvm::Value *KernelEmitter::context_field(int index) {
+  return ir_.CreateStructGEP(context_type_, context_, index);
+}
+
+// Tree base pointers are loaded once per task, in the entry block, so loops see invariants.
+llvm::Value *KernelEmitter::tree_base(int tree_id) {
+  auto it = tree_bases_.find(tree_id);
+  if (it != tree_bases_.end()) return it->second;
+  llvm::IRBuilder<> b = entry_builder();
+  auto *bases = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(context_type_, context_, 0));
+  auto *slot = b.CreateConstGEP1_64(b.getPtrTy(), bases, tree_id);
+  auto *base = b.CreateLoad(b.getPtrTy(), slot, "tree" + std::to_string(tree_id));
+  tree_bases_[tree_id] = base;
+  return base;
+}
+
+llvm::Value *KernelEmitter::emit_pointer(const Stmt *s) {
+  if (auto *a = s->as<GlobalAddrStmt>())
+    return ir_.CreateInBoundsGEP(ir_.getInt8Ty(), tree_base(a->tree_id), value(a->byte_offset()));
+  if (auto *t = s->as<GlobalTempStmt>()) {
+    llvm::IRBuilder<> b = entry_builder();
+    auto *temps = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(context_type_, context_, 3));
+    return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), temps, t->offset);
+  }
+  // Alloca: in the entry block so mem2reg promotes it.
+  return entry_builder().CreateAlloca(llvm_type(s->ret_type));
+}
+
+llvm::Value *KernelEmitter::emit_atomic(const AtomicOpStmt *s) {
+  const Type *t = s->ret_type;
+  llvm::Value *ptr = value(s->ptr()), *v = value(s->value());
+  using Op = llvm::AtomicRMWInst::BinOp;
+  Op op;
+  bool fl = t->is_float(), sg = t->is_signed();
+  switch (s->op) {
+    case AtomicOp::add: op = fl ? Op::FAdd : Op::Add; break;
+    case AtomicOp::sub: op = fl ? Op::FSub : Op::Sub; break;
+    case AtomicOp::min: op = fl ? Op::FMin : sg ? Op::Min : Op::UMin; break;
+    case AtomicOp::max: op = fl ? Op::FMax : sg ? Op::Max : Op::UMax; break;
+    case AtomicOp::bit_and: op = Op::And; break;
+    case AtomicOp::bit_or: op = Op::Or; break;
+    case AtomicOp::bit_xor: op = Op::Xor; break;
+    default: op = Op::Add; break;
+  }
+  return ir_.CreateAtomicRMW(op, ptr, v, llvm::MaybeAlign(t->bytes()),
+                             llvm::AtomicOrdering::Monotonic);
+}
+
+llvm::Value *KernelEmitter::emit_atomic_cas(const AtomicCASStmt *s) {
+  const Type *t = s->ret_type;
+  llvm::Value *expected = value(s->expected()), *desired = value(s->desired());
+  if (t->is_float()) {  // cmpxchg works on integers: compare the bits
+    auto *it = ir_.getIntNTy(t->bits());
+    expected = ir_.CreateBitCast(expected, it);
+    desired = ir_.CreateBitCast(desired, it);
+  }
+  auto *pair = ir_.CreateAtomicCmpXchg(value(s->ptr()), expected, desired,
+                                       llvm::MaybeAlign(t->bytes()),
+                                       llvm::AtomicOrdering::SequentiallyConsistent,
+                                       llvm::AtomicOrdering::SequentiallyConsistent);
+  llvm::Value *old = ir_.CreateExtractValue(pair, 0);
+  return t->is_float() ? ir_.CreateBitCast(old, llvm_type(t)) : old;
+}
+
+// The result slot is 64 bits: integers are extended, floats stored as their bits.
+void KernelEmitter::emit_return(const Stmt *s) {
+  llvm::Value *v = value(s->ops[0]);
+  const Type *t = s->ops[0]->ret_type;
+  if (t->is_float()) v = ir_.CreateBitCast(v, ir_.getIntNTy(t->bits()));
+  v = ir_.CreateIntCast(v, ir_.getInt64Ty(), t->is_signed() && !t->is_float());
+  auto *result = ir_.CreateLoad(ir_.getPtrTy(), context_field(2));
+  ir_.CreateStore(v, result);
+}
+
+}  // namespace qtaichi::codegen

@@ -1,0 +1,84 @@
+#pragma once
+// Internal to codegen/llvm: the emitter of one kernel, split across files by statement family
+// (emit_control.cpp, emit_arith.cpp, emit_memory.cpp, emit_debug.cpp).
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+
+#include <unordered_map>
+
+#include "codegen/llvm/llvm_codegen.h"
+#include "ir/stmt.h"
+
+namespace qtaichi::codegen {
+
+class KernelEmitter {
+ public:
+  KernelEmitter(const ir::Kernel &kernel, const std::string &prefix, LlvmKernel &out);
+  void run();
+
+ private:
+  // ---- emit_control.cpp ----
+  void emit_task(const ir::OffloadedTaskStmt *task, int index);
+  void emit_block(const ir::Block &block);
+  void emit_stmt(const ir::Stmt *s);
+  void emit_range_for(const ir::RangeForStmt *s);
+  void emit_if(const ir::IfStmt *s);
+  void emit_while(const ir::WhileStmt *s);
+  // Emits a counted loop [begin, end) whose body is emitted by `body`; `loop` is the IR
+  // statement whose LoopIndexStmts read the counter.
+  void emit_counted_loop(const ir::Stmt *loop, llvm::Value *begin, llvm::Value *end,
+                         const ir::Block &body);
+  // After a terminator (break, continue, return), later code goes to an unreachable block.
+  void start_dead_block();
+
+  // ---- emit_arith.cpp ----
+  llvm::Value *emit_const(const ir::ConstStmt *s);
+  llvm::Value *emit_unary(const ir::UnaryOpStmt *s);
+  llvm::Value *emit_binary(const ir::BinaryOpStmt *s);
+  llvm::Value *emit_cast(llvm::Value *v, const ir::Type *from, const ir::Type *to);
+  llvm::Value *emit_int_division(ir::BinaryOp op, llvm::Value *a, llvm::Value *b, bool is_signed);
+  llvm::Value *emit_int_pow(llvm::Value *base, llvm::Value *exp, const ir::Type *t);
+  llvm::Value *call_libm(const char *f32_name, const char *f64_name, llvm::Value *a,
+                         llvm::Value *b = nullptr);
+  llvm::Value *truthy(llvm::Value *v);  // v != 0 as i1
+  llvm::Value *to_i32(llvm::Value *bit) { return ir_.CreateZExt(bit, ir_.getInt32Ty()); }
+
+  // ---- emit_memory.cpp ----
+  llvm::Value *emit_pointer(const ir::Stmt *s);  // GlobalAddr, GlobalTemp, Alloca
+  llvm::Value *emit_atomic(const ir::AtomicOpStmt *s);
+  llvm::Value *emit_atomic_cas(const ir::AtomicCASStmt *s);
+  llvm::Value *tree_base(int tree_id);
+  llvm::Value *context_field(int index);  // address of a RuntimeContext member
+  void emit_return(const ir::Stmt *s);
+
+  // ---- emit_debug.cpp ----
+  void emit_print(const ir::PrintStmt *s);
+  void emit_assert(const ir::AssertStmt *s);
+
+  llvm::Type *llvm_type(const ir::Type *t);
+  llvm::Value *value(const ir::Stmt *s) { return values_.at(s); }
+  // Inserts an instruction in the function's entry block (allocas, hoisted loads).
+  llvm::IRBuilder<> entry_builder();
+
+  const ir::Kernel &kernel_;
+  std::string prefix_;
+  LlvmKernel &out_;
+  llvm::LLVMContext &ctx_;
+  llvm::Module &module_;
+  llvm::IRBuilder<> ir_;
+  llvm::StructType *context_type_ = nullptr;
+
+  // Per task function.
+  llvm::Function *fn_ = nullptr;
+  llvm::BasicBlock *entry_ = nullptr;
+  llvm::Value *context_ = nullptr;
+  std::unordered_map<int, llvm::Value *> tree_bases_;
+  std::unordered_map<const ir::Stmt *, llvm::Value *> values_;
+  struct LoopTargets {
+    llvm::BasicBlock *continue_to, *break_to;
+  };
+  std::vector<LoopTargets> loops_;
+};
+
+}  // namespace qtaichi::codegen

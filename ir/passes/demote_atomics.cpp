@@ -1,0 +1,42 @@
+// demote_atomics: an atomic on a local variable (the frontend emits `v += x` as one, because a
+// top-level local may become a shared temp in offload) is a plain load, op and store.
+#include "ir/builder.h"
+#include "ir/passes/passes.h"
+#include "ir/visitor.h"
+
+namespace qtaichi::ir::passes {
+
+namespace {
+BinaryOp binary_of(AtomicOp op) {
+  switch (op) {
+    case AtomicOp::add: return BinaryOp::add;
+    case AtomicOp::sub: return BinaryOp::sub;
+    case AtomicOp::min: return BinaryOp::min;
+    case AtomicOp::max: return BinaryOp::max;
+    case AtomicOp::bit_and: return BinaryOp::bit_and;
+    case AtomicOp::bit_or: return BinaryOp::bit_or;
+    case AtomicOp::bit_xor: return BinaryOp::bit_xor;
+  }
+  return BinaryOp::add;
+}
+}  // namespace
+
+bool demote_atomics(Kernel &k) {
+  bool changed = false;
+  Builder b(&k);
+  walk_mutable(k.body.get(), [&](Stmt *s) {
+    auto *a = s->as<AtomicOpStmt>();
+    if (!a || !a->ptr()->is<AllocaStmt>()) return;
+    b.set_insert_before(s);
+    b.set_loc(s->loc);
+    Stmt *old = b.local_load(a->ptr());
+    Stmt *updated = b.binary(binary_of(a->op), old, a->value());
+    b.local_store(a->ptr(), updated);
+    replace_all_uses(k.body.get(), s, old);
+    s->parent->erase(s);
+    changed = true;
+  });
+  return changed;
+}
+
+}  // namespace qtaichi::ir::passes

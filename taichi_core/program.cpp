@@ -1,0 +1,154 @@
+#include "taichi_core/program.h"
+
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "codegen/cpu/cpu_jit.h"
+#include "ir/error.h"
+#include "ir/pipeline.h"
+#include "ir/printer.h"
+#include "runtime/context.h"
+#include "runtime/cpu/cpu_task.h"
+#include "runtime/cpu/thread_pool.h"
+
+namespace qtaichi {
+
+namespace {
+bool env_flag(const char *name) {
+  const char *v = std::getenv(name);
+  return v && *v && std::strcmp(v, "0") != 0;
+}
+
+// Formats an assertion message: each %d takes the next recorded value.
+std::string format_message(const std::string &msg, const int64_t *args, int nargs) {
+  std::string out;
+  int next = 0;
+  for (size_t i = 0; i < msg.size(); i++) {
+    if (msg[i] == '%' && i + 1 < msg.size() && msg[i + 1] == 'd' && next < nargs) {
+      out += std::to_string(args[next++]);
+      i++;
+    } else {
+      out += msg[i];
+    }
+  }
+  return out;
+}
+
+constexpr size_t kTreeAlignment = 64;  // a cache line; also enough for any vector load
+}  // namespace
+
+CompiledKernel::~CompiledKernel() = default;
+
+Program::Program(const CompileConfig &config) : config_(config) {
+  if (env_flag("QTAICHI_PRINT_IR")) config_.print_ir = true;
+  pool_ = std::make_unique<rt::ThreadPool>(config_.num_threads);
+  jit_ = std::make_unique<codegen::CpuJit>(config_.opt_level);
+}
+
+Program::~Program() {
+  for (uint8_t *p : tree_bases_) ::operator delete[](p, std::align_val_t(kTreeAlignment));
+}
+
+ir::SNodeTree *Program::open_tree() {
+  if (trees_.empty() || trees_.back()->materialized())
+    trees_.push_back(std::make_unique<ir::SNodeTree>(static_cast<int>(trees_.size())));
+  return trees_.back().get();
+}
+
+void Program::materialize() {
+  for (size_t i = tree_bases_.size(); i < trees_.size(); i++) {
+    ir::SNodeTree &t = *trees_[i];
+    t.materialize();
+    size_t bytes = static_cast<size_t>(std::max<int64_t>(t.total_bytes(), 1));
+    bytes = (bytes + kTreeAlignment - 1) / kTreeAlignment * kTreeAlignment;
+    auto *mem = static_cast<uint8_t *>(::operator new[](bytes, std::align_val_t(kTreeAlignment)));
+    std::memset(mem, 0, bytes);
+    tree_bases_.push_back(mem);
+  }
+}
+
+uint8_t *Program::tree_base(int id) {
+  materialize();
+  return tree_bases_.at(static_cast<size_t>(id));
+}
+
+uint8_t *Program::element_address(const ir::SNode *field, const std::vector<int64_t> &index) {
+  materialize();
+  if (static_cast<int>(index.size()) != field->num_axes())
+    throw std::out_of_range("field '" + field->str() + "' has " +
+                            std::to_string(field->num_axes()) + " indices, but " +
+                            std::to_string(index.size()) + " were given");
+  for (int a = 0; a < field->num_axes(); a++)
+    if (index[a] < 0 || index[a] >= field->shape()[a])
+      throw std::out_of_range("index " + std::to_string(index[a]) + " is out of range [0, " +
+                              std::to_string(field->shape()[a]) + ") on axis " +
+                              std::to_string(a) + " of field '" + field->str() + "'");
+  return tree_base(field->tree_id()) + field->element_offset(index);
+}
+
+ir::Kernel *Program::create_kernel(const std::string &name) {
+  auto k = std::make_unique<ir::Kernel>(name);
+  k->default_ip = config_.default_ip;
+  k->default_fp = config_.default_fp;
+  k->debug = config_.debug;
+  kernels_.push_back(std::move(k));
+  return kernels_.back().get();
+}
+
+CompiledKernel *Program::compile(ir::Kernel *kernel) {
+  auto start = std::chrono::steady_clock::now();
+  materialize();  // layouts are needed by lower_access
+  ir::PipelineOptions opt;
+  opt.print_ir = config_.print_ir;
+  ir::run_pipeline(*kernel, opt);
+  auto ck = std::make_unique<CompiledKernel>();
+  ck->name_ = kernel->name;
+  ck->args_ = kernel->args;
+  ck->ret_type_ = kernel->ret_type;
+  ck->temp_bytes_ = kernel->temp_bytes;
+  ck->final_ir_ = ir::print_kernel(*kernel);
+  std::string prefix = "qti_k" + std::to_string(compiled_.size()) + "_";
+  for (char c : kernel->name) prefix += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  ck->code_ = jit_->compile(*kernel, prefix);
+  for (const auto &a : ck->code_->assertions)
+    ck->assertions_.push_back({a.message, a.loc, a.num_args});
+  ck->compile_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                              start).count();
+  // The IR is no longer needed: free it.
+  for (auto &k : kernels_)
+    if (k.get() == kernel) k.reset();
+  compiled_.push_back(std::move(ck));
+  return compiled_.back().get();
+}
+
+uint64_t Program::launch(CompiledKernel *kernel, const std::vector<uint64_t> &args) {
+  if (args.size() != kernel->args_.size())
+    throw std::invalid_argument("kernel '" + kernel->name_ + "' takes " +
+                                std::to_string(kernel->args_.size()) + " arguments, got " +
+                                std::to_string(args.size()));
+  materialize();
+  std::vector<uint64_t> arg_slots(args.begin(), args.end());
+  uint64_t result = 0;
+  // Temps start at zero: top-level locals that live there are zero-initialized.
+  temps_.assign(static_cast<size_t>(std::max<int64_t>(kernel->temp_bytes_, 8)), 0);
+  rt::RuntimeContext ctx{};
+  ctx.tree_bases = tree_bases_.data();
+  ctx.args = arg_slots.data();
+  ctx.result = &result;
+  ctx.temps = temps_.data();
+  rt::launch_cpu_tasks(*pool_, ctx, kernel->code_->tasks);
+  std::fflush(stdout);
+  if (ctx.error_code != 0) {
+    const auto &a = kernel->assertions_.at(static_cast<size_t>(ctx.error_code - 1));
+    std::string msg = format_message(a.message, ctx.error_args, a.num_args);
+    bool index_error = a.message.find("out of range") != std::string::npos;
+    throw KernelRuntimeError(msg, a.loc, index_error);
+  }
+  return result;
+}
+
+}  // namespace qtaichi
