@@ -48,6 +48,7 @@ SNode *SNode::place(const Type *dtype, const std::string &name) {
   SNode *p = add_child(SNodeKind::place);
   p->dtype_ = dtype;
   p->name_ = name;
+  p->compute_shape();
   return p;
 }
 
@@ -87,18 +88,13 @@ int64_t SNode::compute_layout(int tree_id) {
   return cell_bytes_;
 }
 
-void SNode::compute_field_layout(int64_t) {
-  // Collect the chain root -> ... -> this.
-  std::vector<const SNode *> chain;
-  for (const SNode *s = this; s; s = s->parent_) chain.push_back(s);
-  std::reverse(chain.begin(), chain.end());
-  std::map<int, int64_t> axis_extent;  // axis -> product of sizes on levels below
+void SNode::compute_shape() {
   int max_axis = -1;
-  for (const SNode *s : chain)
+  for (const SNode *s = this; s; s = s->parent_)
     for (int a : s->axes_) max_axis = std::max(max_axis, a);
   shape_.assign(max_axis + 1, 1);
   std::vector<bool> seen(max_axis + 1, false);
-  for (const SNode *s : chain)
+  for (const SNode *s = this; s; s = s->parent_)
     for (size_t k = 0; k < s->axes_.size(); k++) {
       shape_[s->axes_[k]] *= s->sizes_[k];
       seen[s->axes_[k]] = true;
@@ -107,6 +103,13 @@ void SNode::compute_field_layout(int64_t) {
     if (!seen[a])
       throw CompileError(ErrorKind::compile, "field " + str() + " skips axis " +
                                                  std::to_string(a) + ": use axes i, j, k in order");
+}
+
+void SNode::compute_field_layout() {
+  std::vector<const SNode *> chain;  // root -> ... -> this
+  for (const SNode *s = this; s; s = s->parent_) chain.push_back(s);
+  std::reverse(chain.begin(), chain.end());
+  int max_axis = num_axes() - 1;
   // Walk from the top: offsets add up, index components split over levels of the same axis.
   std::vector<int64_t> remaining = shape_;  // extent of the axis at and below the current level
   std::vector<bool> outermost(max_axis + 1, true);
@@ -160,7 +163,7 @@ std::vector<SNode *> SNodeTree::fields() const {
 void SNodeTree::materialize() {
   if (materialized_) return;
   root_->compute_layout(id_);
-  for (SNode *f : fields()) f->compute_field_layout(0);
+  for (SNode *f : fields()) f->compute_field_layout();
   materialized_ = true;
 }
 

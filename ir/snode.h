@@ -61,7 +61,8 @@ class SNode {
   SNode(SNodeKind kind, SNode *parent, int id) : kind_(kind), id_(id), parent_(parent) {}
   SNode *add_child(SNodeKind kind);
   int64_t compute_layout(int tree_id);                // returns cell bytes
-  void compute_field_layout(int64_t offset_in_cell);  // for place nodes
+  void compute_shape();         // for place nodes, when placed
+  void compute_field_layout();  // for place nodes, when materialized
 
   SNodeKind kind_;
   int id_;

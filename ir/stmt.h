@@ -96,6 +96,7 @@ class StmtBase : public Stmt {
   bool same_attributes(const Stmt &o) const override {         \
     if (o.kind() != kKind) return false;                       \
     const cls &other = static_cast<const cls &>(o);            \
+    (void)other;                                               \
     return expr;                                               \
   }
 

@@ -107,7 +107,6 @@ class Program {
  private:
   CompileConfig config_;
   std::vector<std::unique_ptr<ir::SNodeTree>> trees_;
-  std::vector<std::unique_ptr<uint8_t[]>> tree_memory_;
   std::vector<uint8_t *> tree_bases_;
   std::vector<std::unique_ptr<ir::Kernel>> kernels_;
   std::vector<std::unique_ptr<CompiledKernel>> compiled_;

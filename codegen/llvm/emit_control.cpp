@@ -16,7 +16,7 @@ LlvmKernel::LlvmKernel(LlvmKernel &&) noexcept = default;
 
 KernelEmitter::KernelEmitter(const Kernel &kernel, const std::string &prefix, LlvmKernel &out)
     : kernel_(kernel), prefix_(prefix), out_(out), ctx_(*out.context), module_(*out.module),
-      ir_(ctx_) {
+      ir_(ctx_), entry_ir_(ctx_) {
   // Mirrors rt::RuntimeContext.
   auto *ptr = llvm::PointerType::getUnqual(ctx_);
   context_type_ = llvm::StructType::create(
@@ -37,11 +37,10 @@ void KernelEmitter::run() {
     throw CompileError(ErrorKind::internal, "generated LLVM IR is invalid: " + os.str());
 }
 
-llvm::IRBuilder<> KernelEmitter::entry_builder() {
-  llvm::IRBuilder<> b(ctx_);
-  if (auto *term = entry_->getTerminator()) b.SetInsertPoint(term);
-  else b.SetInsertPoint(entry_);
-  return b;
+llvm::IRBuilder<> &KernelEmitter::entry_builder() {
+  if (auto *term = entry_->getTerminator()) entry_ir_.SetInsertPoint(term);
+  else entry_ir_.SetInsertPoint(entry_);
+  return entry_ir_;
 }
 
 void KernelEmitter::emit_task(const OffloadedTaskStmt *task, int index) {

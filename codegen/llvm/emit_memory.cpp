@@ -13,7 +13,7 @@ llvm::Value *KernelEmitter::context_field(int index) {
 llvm::Value *KernelEmitter::tree_base(int tree_id) {
   auto it = tree_bases_.find(tree_id);
   if (it != tree_bases_.end()) return it->second;
-  llvm::IRBuilder<> b = entry_builder();
+  llvm::IRBuilder<> &b = entry_builder();
   auto *bases = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(context_type_, context_, 0));
   auto *slot = b.CreateConstGEP1_64(b.getPtrTy(), bases, tree_id);
   auto *base = b.CreateLoad(b.getPtrTy(), slot, "tree" + std::to_string(tree_id));
@@ -25,7 +25,7 @@ llvm::Value *KernelEmitter::emit_pointer(const Stmt *s) {
   if (auto *a = s->as<GlobalAddrStmt>())
     return ir_.CreateInBoundsGEP(ir_.getInt8Ty(), tree_base(a->tree_id), value(a->byte_offset()));
   if (auto *t = s->as<GlobalTempStmt>()) {
-    llvm::IRBuilder<> b = entry_builder();
+    llvm::IRBuilder<> &b = entry_builder();
     auto *temps = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(context_type_, context_, 3));
     return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), temps, t->offset);
   }

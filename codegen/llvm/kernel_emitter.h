@@ -59,7 +59,7 @@ class KernelEmitter {
   llvm::Type *llvm_type(const ir::Type *t);
   llvm::Value *value(const ir::Stmt *s) { return values_.at(s); }
   // Inserts an instruction in the function's entry block (allocas, hoisted loads).
-  llvm::IRBuilder<> entry_builder();
+  llvm::IRBuilder<> &entry_builder();
 
   const ir::Kernel &kernel_;
   std::string prefix_;
@@ -67,6 +67,7 @@ class KernelEmitter {
   llvm::LLVMContext &ctx_;
   llvm::Module &module_;
   llvm::IRBuilder<> ir_;
+  llvm::IRBuilder<> entry_ir_;  // positioned by entry_builder()
   llvm::StructType *context_type_ = nullptr;
 
   // Per task function.
