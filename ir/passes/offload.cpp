@@ -34,7 +34,6 @@ class Offload {
         continue;
       }
       if (!serial) serial = new_task(TaskKind::serial, s->loc);
-      task_of_[s] = serial;
       serial->body->append(std::move(up));
     }
     k_.offloaded = true;
@@ -55,38 +54,37 @@ class Offload {
     return off;
   }
 
-  // A bound is a constant, or stored to a temp at the end of the task before (which is where
-  // its definition lives, or is re-made by fix_cross_task_uses).
+  // A bound is a constant, or an i32 stored to a temp by the serial task just before the loop
+  // (a new one when the loop follows another loop).
   void set_bound(Stmt *value, int64_t *constant, int64_t *temp, const SourceLoc &loc) {
     if (auto *c = value->as<ConstStmt>()) {
       *constant = c->ival;
       return;
     }
     *temp = new_temp();
-    OffloadedTaskStmt *writer = new_task(TaskKind::serial, loc);
+    OffloadedTaskStmt *writer = nullptr;
+    if (!k_.body->stmts.empty()) {
+      auto *last = k_.body->stmts.back()->as<OffloadedTaskStmt>();
+      if (last->task_kind == TaskKind::serial) writer = last;
+    }
+    if (!writer) writer = new_task(TaskKind::serial, loc);
     auto slot = std::make_unique<GlobalTempStmt>();
     slot->offset = *temp;
     slot->ret_type = value->ret_type;
+    slot->loc = loc;
     Stmt *p = writer->body->append(std::move(slot));
     auto store = std::make_unique<GlobalStoreStmt>();
     store->ops = {p, value};
     store->ret_type = types::void_();
     store->loc = loc;
     writer->body->append(std::move(store));
-    task_of_[p] = writer;
   }
 
   void make_range_task(std::unique_ptr<Stmt> up, RangeForStmt *f) {
-    // The bounds' writer task (if any) must come before the loop task.
+    // The bounds' writer (if any) comes before the loop task.
     int64_t b = 0, e = 0, bt = -1, et = -1;
-    if (!f->begin()->is<ConstStmt>() || !f->end()->is<ConstStmt>()) {
-      set_bound(f->begin(), &b, &bt, f->loc);
-      set_bound(f->end(), &e, &et, f->loc);
-      // Both stores went into separate writer tasks; merge is not needed for correctness.
-    } else {
-      b = f->begin()->as<ConstStmt>()->ival;
-      e = f->end()->as<ConstStmt>()->ival;
-    }
+    set_bound(f->begin(), &b, &bt, f->loc);
+    set_bound(f->end(), &e, &et, f->loc);
     OffloadedTaskStmt *t = new_task(TaskKind::range_for, f->loc);
     t->begin = b;
     t->end = e;
@@ -94,7 +92,6 @@ class Offload {
     t->end_temp = et;
     // Move the loop body into the task; the loop index now refers to the task.
     for (auto &child : f->body->stmts) {
-      task_of_[child.get()] = t;
       t->body->append(std::move(child));
     }
     f->body->stmts.clear();
@@ -206,7 +203,6 @@ class Offload {
   }
 
   Kernel &k_;
-  std::unordered_map<Stmt *, OffloadedTaskStmt *> task_of_;
   std::map<std::pair<Stmt *, OffloadedTaskStmt *>, Stmt *> imported_;
   std::unordered_map<OffloadedTaskStmt *, size_t> insert_pos_;  // where imports go
   std::unordered_map<Stmt *, int64_t> value_temps_, alloca_temps_;
