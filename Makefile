@@ -1,0 +1,50 @@
+# qtaichi — the two commands a fresh machine needs: `make demo` and `make test`.
+# Each installs the Debian packages that are missing (no apt call when all are present),
+# configures (Release, Ninja, ccache when present), builds, and runs.
+
+PYTHON   := /usr/bin/python3
+BUILD    := build
+VENV     := .venv
+DEBS     := cmake ninja-build g++ ccache llvm-19-dev libgtest-dev \
+            python3-dev python3-venv python3-numpy python3-pytest python3-pybind11 pybind11-dev \
+            python3-pil zlib1g-dev libzstd-dev libxml2-dev libedit-dev libffi-dev
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+JOBS     ?= $(shell nproc)
+
+.PHONY: all deps configure build venv test demo bench clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+$(BUILD)/build.ninja: | deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=$(PYTHON)
+
+configure: $(BUILD)/build.ninja
+
+build: deps configure
+	cmake --build $(BUILD) -j$(JOBS)
+	@$(MAKE) --no-print-directory venv
+
+# A venv that sees Debian's numpy/pytest and imports qtaichi from python/ in place.
+venv:
+	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv --system-site-packages $(VENV)
+	@site=$$($(VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'); \
+	  echo "$(CURDIR)/python" > $$site/qtaichi-src.pth
+
+test: build
+	$(PYTHON) tools/run_tests.py --build $(BUILD) --python $(VENV)/bin/python
+
+demo: build
+	$(VENV)/bin/python examples/heat_diffusion.py --out out/heat.png
+
+bench: build
+	$(VENV)/bin/python benchmarks/compile_time.py
+
+clean:
+	rm -rf $(BUILD) $(VENV) python/qtaichi/_core*.so
