@@ -113,7 +113,9 @@ CompiledKernel *Program::compile(ir::Kernel *kernel) {
   ck->final_ir_ = ir::print_kernel(*kernel);
   std::string prefix = "qti_k" + std::to_string(compiled_.size()) + "_";
   for (char c : kernel->name) prefix += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  ck->code_ = jit_->compile(*kernel, prefix);
+  bool print_llvm = env_flag("QTAICHI_PRINT_LLVM");
+  ck->code_ = jit_->compile(*kernel, prefix, print_llvm);
+  if (print_llvm) std::fputs(ck->code_->llvm_ir.c_str(), stdout);
   for (const auto &a : ck->code_->assertions)
     ck->assertions_.push_back({a.message, a.loc, a.num_args});
   ck->compile_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -

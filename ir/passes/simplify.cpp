@@ -31,8 +31,7 @@ bool is_const(const Stmt *s, double v) {
   return c->ret_type->is_float() ? c->fval == v : c->ival == static_cast<int64_t>(v);
 }
 
-// Folds constants and applies identities (x+0, x*1, x-0, x/1). Returns the replacement
-// value for s, or nullptr.
+// Folds constants and applies identities (x+0, x*1, x-0, x/1, x*0 on integers).
 bool fold(Kernel &k) {
   bool changed = false;
   walk_mutable(k.body.get(), [&](Stmt *s) {
@@ -209,6 +208,23 @@ bool dce(Kernel &k) {
   return changed;
 }
 
+// A serial task left with nothing to do is dropped (one launch fewer).
+bool empty_tasks(Kernel &k) {
+  if (!k.offloaded) return false;
+  bool changed = false;
+  auto &stmts = k.body->stmts;
+  for (size_t i = 0; i < stmts.size();) {
+    auto *t = stmts[i]->as<OffloadedTaskStmt>();
+    if (t && t->task_kind == TaskKind::serial && t->body->stmts.empty()) {
+      stmts.erase(stmts.begin() + static_cast<std::ptrdiff_t>(i));
+      changed = true;
+    } else {
+      i++;
+    }
+  }
+  return changed;
+}
+
 }  // namespace
 
 bool simplify(Kernel &k) {
@@ -218,6 +234,7 @@ bool simplify(Kernel &k) {
     c |= constant_ifs(k);
     c |= Cse(k).run();
     c |= dce(k);
+    c |= empty_tasks(k);
     if (!c) break;
     changed = true;
   }
