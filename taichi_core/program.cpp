@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <optional>
 
 #include "codegen/cpu/cpu_jit.h"
 #include "ir/error.h"
@@ -43,8 +44,13 @@ constexpr size_t kTreeAlignment = 64;  // a cache line; also enough for any vect
 
 CompiledKernel::~CompiledKernel() = default;
 
-Program::Program(const CompileConfig &config) : config_(config) {
+Program::Program(const CompileConfig &config) : config_(config), disk_cache_("") {
   if (env_flag("QTAICHI_PRINT_IR")) config_.print_ir = true;
+  if (const char *log = std::getenv("QTAICHI_LOG"); log && std::strcmp(log, "debug") == 0)
+    config_.log_compile = true;
+  if (config_.offline_cache)
+    disk_cache_ = KernelCache(config_.cache_dir.empty() ? KernelCache::default_dir()
+                                                        : config_.cache_dir);
   pool_ = std::make_unique<rt::ThreadPool>(config_.num_threads);
   jit_ = std::make_unique<codegen::CpuJit>(config_.opt_level);
 }
@@ -111,15 +117,38 @@ CompiledKernel *Program::compile(ir::Kernel *kernel) {
   ck->ret_type_ = kernel->ret_type;
   ck->temp_bytes_ = kernel->temp_bytes;
   ck->final_ir_ = ir::print_kernel(*kernel);
-  std::string prefix = "qti_k" + std::to_string(compiled_.size()) + "_";
-  for (char c : kernel->name) prefix += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  bool print_llvm = env_flag("QTAICHI_PRINT_LLVM");
-  ck->code_ = jit_->compile(*kernel, prefix, print_llvm);
-  if (print_llvm) std::fputs(ck->code_->llvm_ir.c_str(), stdout);
+  // The printed final IR holds everything the code depends on (layout offsets included).
+  std::string config_text = "opt=" + std::to_string(config_.opt_level);
+  std::string key = KernelCache::make_key(ck->final_ir_, config_text, jit_->target_id());
+  if (auto it = memory_cache_.find(key); it != memory_cache_.end()) {
+    ck->code_ = it->second;
+    ck->cache_hit_ = true;
+  } else {
+    std::string prefix = "qti_" + key;
+    bool print_llvm = env_flag("QTAICHI_PRINT_LLVM");
+    std::optional<std::string> cached = print_llvm ? std::nullopt : disk_cache_.load(key);
+    std::string object;
+    try {
+      ck->code_ = jit_->compile(*kernel, prefix, cached ? &*cached : nullptr, &object, print_llvm);
+    } catch (const ir::CompileError &) {
+      if (!cached) throw;
+      // A cache entry that does not load (say, written by another build) is recompiled.
+      prefix += "_r";
+      cached.reset();
+      ck->code_ = jit_->compile(*kernel, prefix, nullptr, &object, print_llvm);
+    }
+    if (print_llvm) std::fputs(ck->code_->llvm_ir.c_str(), stdout);
+    ck->cache_hit_ = cached.has_value();
+    if (!cached) disk_cache_.store(key, object);
+    memory_cache_[key] = ck->code_;
+  }
   for (const auto &a : ck->code_->assertions)
     ck->assertions_.push_back({a.message, a.loc, a.num_args});
   ck->compile_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                               start).count();
+  if (config_.log_compile)
+    std::fprintf(stderr, "[qtaichi] kernel %s: compiled in %.2f ms (cache %s)\n",
+                 ck->name_.c_str(), ck->compile_ms_, ck->cache_hit_ ? "hit" : "miss");
   // The IR is no longer needed: free it.
   for (auto &k : kernels_)
     if (k.get() == kernel) k.reset();

@@ -5,10 +5,12 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ir/kernel.h"
 #include "ir/snode.h"
+#include "taichi_core/kernel_cache.h"
 
 namespace qtaichi {
 
@@ -28,6 +30,9 @@ struct CompileConfig {
   bool print_ir = false;  // print the IR after every pass (also QTAICHI_PRINT_IR=1)
   int num_threads = 0;    // 0: one per hardware thread
   int opt_level = 3;
+  bool offline_cache = true;  // the on-disk kernel cache
+  std::string cache_dir;      // empty: KernelCache::default_dir()
+  bool log_compile = false;   // one line per compiled kernel (also QTAICHI_LOG=debug)
   const ir::Type *default_ip = ir::types::i32();
   const ir::Type *default_fp = ir::types::f32();
 };
@@ -52,6 +57,7 @@ class CompiledKernel {
   const std::vector<ir::KernelArg> &args() const { return args_; }
   const ir::Type *ret_type() const { return ret_type_; }
   double compile_ms() const { return compile_ms_; }
+  bool cache_hit() const { return cache_hit_; }
   const std::string &final_ir() const { return final_ir_; }  // the IR the backend saw
 
  private:
@@ -60,6 +66,7 @@ class CompiledKernel {
   std::vector<ir::KernelArg> args_;
   const ir::Type *ret_type_ = nullptr;
   double compile_ms_ = 0;
+  bool cache_hit_ = false;
   std::string final_ir_;
   int64_t temp_bytes_ = 0;
   struct Assertion {
@@ -68,7 +75,7 @@ class CompiledKernel {
     int num_args;
   };
   std::vector<Assertion> assertions_;  // by error code - 1
-  std::unique_ptr<codegen::CpuKernel> code_;
+  std::shared_ptr<codegen::CpuKernel> code_;  // shared by kernels with identical code
 };
 
 class Program {
@@ -112,6 +119,8 @@ class Program {
   std::vector<std::unique_ptr<CompiledKernel>> compiled_;
   std::unique_ptr<rt::ThreadPool> pool_;
   std::unique_ptr<codegen::CpuJit> jit_;
+  KernelCache disk_cache_;
+  std::unordered_map<std::string, std::shared_ptr<codegen::CpuKernel>> memory_cache_;
   std::vector<uint8_t> temps_;
 };
 

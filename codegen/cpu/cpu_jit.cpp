@@ -6,7 +6,10 @@
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
+#include <llvm/Config/llvm-config.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
@@ -95,25 +98,48 @@ CpuJit::CpuJit(int opt_level) : impl_(std::make_unique<Impl>()) {
 
 CpuJit::~CpuJit() = default;
 
+std::string CpuJit::target_id() const {
+  return std::string("llvm-") + LLVM_VERSION_STRING + ";" + impl_->tm->getTargetTriple().str() +
+         ";" + impl_->tm->getTargetCPU().str() + ";" + impl_->tm->getTargetFeatureString().str() +
+         ";O" + std::to_string(impl_->opt_level);
+}
+
 std::unique_ptr<CpuKernel> CpuJit::compile(const ir::Kernel &kernel,
-                                           const std::string &symbol_prefix, bool keep_llvm_ir) {
+                                           const std::string &symbol_prefix,
+                                           const std::string *cached_object,
+                                           std::string *new_object, bool keep_llvm_ir) {
+  // Emission is cheap and gives the task table either way.
   LlvmKernel lk = emit_llvm(kernel, symbol_prefix);
   std::lock_guard<std::mutex> lock(impl_->mu);
-  lk.module->setDataLayout(impl_->jit->getDataLayout());
-  lk.module->setTargetTriple(impl_->tm->getTargetTriple().str());
-  for (llvm::Function &f : *lk.module) {
-    if (f.isDeclaration()) continue;
-    f.addFnAttr("target-cpu", impl_->tm->getTargetCPU());
-    f.addFnAttr("target-features", impl_->tm->getTargetFeatureString());
-  }
-  impl_->optimize(*lk.module);
   auto out = std::make_unique<CpuKernel>();
-  if (keep_llvm_ir) {
-    llvm::raw_string_ostream os(out->llvm_ir);
-    lk.module->print(os, nullptr);
+  std::unique_ptr<llvm::MemoryBuffer> object;
+  if (cached_object) {
+    object = llvm::MemoryBuffer::getMemBufferCopy(*cached_object, symbol_prefix);
+  } else {
+    lk.module->setDataLayout(impl_->jit->getDataLayout());
+    lk.module->setTargetTriple(impl_->tm->getTargetTriple().str());
+    for (llvm::Function &f : *lk.module) {
+      if (f.isDeclaration()) continue;
+      f.addFnAttr("target-cpu", impl_->tm->getTargetCPU());
+      f.addFnAttr("target-features", impl_->tm->getTargetFeatureString());
+    }
+    impl_->optimize(*lk.module);
+    if (keep_llvm_ir) {
+      llvm::raw_string_ostream os(out->llvm_ir);
+      lk.module->print(os, nullptr);
+    }
+    llvm::SmallVector<char, 0> bytes;
+    llvm::raw_svector_ostream os(bytes);
+    llvm::legacy::PassManager pm;
+    if (impl_->tm->addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::ObjectFile))
+      throw ir::CompileError(ir::ErrorKind::internal, "the target cannot emit object files");
+    pm.run(*lk.module);
+    if (new_object) new_object->assign(bytes.begin(), bytes.end());
+    object = llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(bytes.data(), bytes.size()),
+                                                  symbol_prefix);
   }
-  llvm::orc::ThreadSafeModule tsm(std::move(lk.module), std::move(lk.context));
-  if (auto err = impl_->jit->addIRModule(std::move(tsm))) fail("adding the module", std::move(err));
+  if (auto err = impl_->jit->addObjectFile(std::move(object)))
+    fail("loading the object code", std::move(err));
   for (const LlvmTask &t : lk.tasks) {
     auto addr = unwrap(impl_->jit->lookup(t.symbol), "looking up " + t.symbol);
     rt::CpuTask task;
