@@ -124,6 +124,46 @@ Stmt *Builder::global_ptr(SNode *field, const std::vector<Stmt *> &indices) {
   return insert(std::move(s));
 }
 
+Stmt *Builder::external_ptr(int arg_id, const std::vector<Stmt *> &indices) {
+  if (arg_id < 0 || arg_id >= static_cast<int>(kernel_->args.size()) ||
+      kernel_->args[arg_id].ndim == 0)
+    compile_error(ErrorKind::internal, "external_ptr needs an ndarray argument", loc_);
+  const KernelArg &a = kernel_->args[arg_id];
+  if (static_cast<int>(indices.size()) != a.ndim)
+    compile_error(ErrorKind::index,
+                  "ndarray '" + a.name + "' has " + std::to_string(a.ndim) + " dimension" +
+                      (a.ndim == 1 ? "" : "s") + ", but " + std::to_string(indices.size()) +
+                      " indices were given",
+                  loc_);
+  for (Stmt *i : indices)
+    if (!i->ret_type->is_int())
+      compile_error(ErrorKind::type, "ndarray '" + a.name +
+                                         "' must be indexed by integers, got " + i->ret_type->str(),
+                    loc_);
+  auto s = std::make_unique<ExternalPtrStmt>();
+  s->arg_id = arg_id;
+  s->ops = indices;
+  return insert(std::move(s));
+}
+
+Stmt *Builder::external_shape(int arg_id, int axis) {
+  if (arg_id < 0 || arg_id >= static_cast<int>(kernel_->args.size()) ||
+      axis < 0 || axis >= kernel_->args[arg_id].ndim)
+    compile_error(ErrorKind::index, "no such ndarray dimension", loc_);
+  auto s = std::make_unique<ExternalShapeStmt>();
+  s->arg_id = arg_id;
+  s->axis = axis;
+  return insert(std::move(s));
+}
+
+Stmt *Builder::random(const Type *t) {
+  if (t->is_void() || t->kind() == PrimKind::u1)
+    compile_error(ErrorKind::type, "ti.random cannot make values of type " + t->str(), loc_);
+  auto s = std::make_unique<RandStmt>();
+  s->ret_type = t;
+  return insert(std::move(s));
+}
+
 Stmt *Builder::global_load(Stmt *ptr) { return make<GlobalLoadStmt>({ptr}); }
 Stmt *Builder::global_store(Stmt *ptr, Stmt *value) {
   return make<GlobalStoreStmt>({ptr, value});

@@ -36,6 +36,11 @@ class Builder {
   Stmt *loop_index(Stmt *loop);
 
   Stmt *global_ptr(SNode *field, const std::vector<Stmt *> &indices);
+  // ndarray arguments
+  Stmt *external_ptr(int arg_id, const std::vector<Stmt *> &indices);
+  Stmt *external_shape(int arg_id, int axis);
+  Stmt *random(const Type *t);
+
   Stmt *global_load(Stmt *ptr);
   Stmt *global_store(Stmt *ptr, Stmt *value);
   Stmt *atomic(AtomicOp op, Stmt *ptr, Stmt *value);

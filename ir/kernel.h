@@ -11,8 +11,13 @@ namespace qtaichi::ir {
 
 struct KernelArg {
   std::string name;
-  const Type *type = nullptr;
+  const Type *type = nullptr;  // the scalar type, or an ndarray's element type
+  int ndim = 0;                // 0: a scalar; > 0: an ndarray of this many dimensions
 };
+
+// Where each argument starts in the launch's 64-bit argument slots: a scalar takes one slot, an
+// ndarray takes 1 + ndim (its data pointer, then its shape).
+std::vector<int> arg_slots(const std::vector<KernelArg> &args);
 
 class Kernel {
  public:

@@ -2,6 +2,7 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <unordered_map>
 
@@ -10,14 +11,24 @@ namespace qtaichi::ir {
 namespace {
 
 std::string quote(const std::string &s) {
+  // Escapes quotes, backslashes and every control character, so one statement is one line.
   std::string out = "\"";
   for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
+          out += buf;
+        } else {
+          out += c;
+        }
     }
-    out += c;
   }
   return out + "\"";
 }
@@ -25,7 +36,14 @@ std::string quote(const std::string &s) {
 std::string format_const(const ConstStmt *c) {
   char buf[64];
   if (c->ret_type->is_float()) {
-    std::snprintf(buf, sizeof buf, "%.9g", c->fval);
+    // The shortest text that reads back as the same value: the printed IR is the compile-cache
+    // key, so two different constants must never print alike (%.9g would merge f64 values).
+    bool f32 = c->ret_type->kind() == PrimKind::f32;
+    for (int digits = f32 ? 6 : 15; digits <= 17; digits++) {
+      std::snprintf(buf, sizeof buf, "%.*g", digits, c->fval);
+      double back = std::strtod(buf, nullptr);
+      if (f32 ? static_cast<float>(back) == static_cast<float>(c->fval) : back == c->fval) break;
+    }
     std::string s = buf;
     if (s.find_first_of(".einn") == std::string::npos) s += ".0";
     return s;
@@ -77,7 +95,8 @@ class Printer {
     std::string pad(depth * 2, ' ');
     if (auto *f = s.as<RangeForStmt>()) {
       line(depth, "for " + define(&s) + " in [" + operands(&s) + ")" +
-                      (f->serialize ? " serial" : "") + " {");
+                      (f->serialize ? " serial" : "") +
+                      (f->block_dim ? " block_dim=" + std::to_string(f->block_dim) : "") + " {");
       block(*f->body, depth + 1);
       line(depth, "}");
       return;
@@ -141,6 +160,15 @@ class Printer {
         return "global_addr tree" + std::to_string(a->tree_id) + " + " + operands(&s) + " (" +
                a->field->str() + ")";
       }
+      case StmtKind::ExternalPtrStmt:
+        return "external_ptr arg" + std::to_string(s.as<ExternalPtrStmt>()->arg_id) + "[" +
+               operands(&s) + "]";
+      case StmtKind::ExternalAddrStmt:
+        return "external_addr arg" + std::to_string(s.as<ExternalAddrStmt>()->arg_id) + " + " +
+               operands(&s);
+      case StmtKind::ExternalShapeStmt:
+        return "external_shape arg" + std::to_string(s.as<ExternalShapeStmt>()->arg_id) +
+               " axis " + std::to_string(s.as<ExternalShapeStmt>()->axis);
       case StmtKind::GlobalTempStmt:
         return "global_temp @" + std::to_string(s.as<GlobalTempStmt>()->offset);
       case StmtKind::AtomicOpStmt:

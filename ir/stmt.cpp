@@ -82,6 +82,17 @@ std::unique_ptr<Stmt> OffloadedTaskStmt::clone() const { return nullptr; }
 
 Kernel::Kernel(std::string name) : name(std::move(name)), body(std::make_unique<Block>(nullptr)) {}
 
+std::vector<int> arg_slots(const std::vector<KernelArg> &args) {
+  std::vector<int> slots;
+  int next = 0;
+  for (const KernelArg &a : args) {
+    slots.push_back(next);
+    next += 1 + a.ndim;
+  }
+  slots.push_back(next);  // the total, one past the last
+  return slots;
+}
+
 void walk(Block *block, const std::function<void(Stmt *)> &fn) {
   // Index loop: fn may append statements to the block being walked.
   for (size_t i = 0; i < block->stmts.size(); i++) {

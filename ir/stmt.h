@@ -200,6 +200,31 @@ class GlobalTempStmt : public StmtBase<GlobalTempStmt, StmtKind::GlobalTempStmt>
   QTI_SAME_ATTRS(GlobalTempStmt, offset == other.offset)
 };
 
+// An element of an ndarray argument (a numpy array passed to the kernel) before layout:
+// the argument and one index per dimension (ops). Arrays are C-contiguous.
+class ExternalPtrStmt : public StmtBase<ExternalPtrStmt, StmtKind::ExternalPtrStmt> {
+ public:
+  int arg_id = 0;
+  QTI_SAME_ATTRS(ExternalPtrStmt, arg_id == other.arg_id)
+};
+
+// An ndarray element after layout: (argument, byte offset = ops[0]). Backends map the argument
+// to its data pointer (LLVM) or a storage buffer (SPIR-V).
+class ExternalAddrStmt : public StmtBase<ExternalAddrStmt, StmtKind::ExternalAddrStmt> {
+ public:
+  int arg_id = 0;
+  Stmt *byte_offset() const { return ops[0]; }
+  QTI_SAME_ATTRS(ExternalAddrStmt, arg_id == other.arg_id)
+};
+
+// The extent of one dimension of an ndarray argument (i32).
+class ExternalShapeStmt : public StmtBase<ExternalShapeStmt, StmtKind::ExternalShapeStmt> {
+ public:
+  int arg_id = 0;
+  int axis = 0;
+  QTI_SAME_ATTRS(ExternalShapeStmt, arg_id == other.arg_id && axis == other.axis)
+};
+
 class GlobalLoadStmt : public StmtBase<GlobalLoadStmt, StmtKind::GlobalLoadStmt> {
  public:
   Stmt *ptr() const { return ops[0]; }
@@ -259,6 +284,7 @@ class RangeForStmt : public StmtBase<RangeForStmt, StmtKind::RangeForStmt> {
   RangeForStmt(const RangeForStmt &) = delete;
   std::unique_ptr<Block> body;
   bool serialize = false;  // ti.loop_config(serialize=True)
+  int block_dim = 0;       // ti.loop_config(block_dim=...): the chunk size of a parallel loop
   Stmt *begin() const { return ops[0]; }
   Stmt *end() const { return ops[1]; }
   std::vector<Block *> blocks() const override { return {body.get()}; }
@@ -296,6 +322,14 @@ class BreakStmt : public StmtBase<BreakStmt, StmtKind::BreakStmt> {
 class ContinueStmt : public StmtBase<ContinueStmt, StmtKind::ContinueStmt> {
  public:
   bool has_side_effects() const override { return true; }
+};
+
+// A random value of ret_type: floats uniform in [0, 1), integers uniform over all bits. Each
+// parallel loop index (and each serial task) has its own stream, seeded from ti.init's
+// random_seed, the launch count and the index, so results do not depend on the thread count.
+class RandStmt : public StmtBase<RandStmt, StmtKind::RandStmt> {
+ public:
+  bool has_side_effects() const override { return true; }  // advances the stream
 };
 
 // ---- debugging -------------------------------------------------------------------------
@@ -338,6 +372,12 @@ class OffloadedTaskStmt : public StmtBase<OffloadedTaskStmt, StmtKind::Offloaded
 };
 
 // Tells whether a statement is (or loads from) a loop: RangeFor, While or a range-for task.
+// True for statements that address memory: loads, stores and atomics take them.
+inline bool is_pointer(const Stmt *s) {
+  return s->is<GlobalPtrStmt>() || s->is<GlobalAddrStmt>() || s->is<GlobalTempStmt>() ||
+         s->is<ExternalPtrStmt>() || s->is<ExternalAddrStmt>() || s->is<AllocaStmt>();
+}
+
 inline bool is_loop(const Stmt *s) {
   if (s->is<RangeForStmt>() || s->is<WhileStmt>()) return true;
   auto *t = s->as<OffloadedTaskStmt>();

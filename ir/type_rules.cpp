@@ -123,6 +123,16 @@ void infer_ret_type(Stmt *s, const Kernel &k) {
       s->ret_type = s->ops[0]->ret_type;
       break;
     }
+    case StmtKind::ExternalPtrStmt:
+    case StmtKind::ExternalAddrStmt: {
+      int id = s->is<ExternalPtrStmt>() ? s->as<ExternalPtrStmt>()->arg_id
+                                        : s->as<ExternalAddrStmt>()->arg_id;
+      s->ret_type = k.args.at(static_cast<size_t>(id)).type;
+      break;
+    }
+    case StmtKind::ExternalShapeStmt:
+      s->ret_type = types::i32();
+      break;
     case StmtKind::GlobalLoadStmt:
     case StmtKind::LocalLoadStmt:
     case StmtKind::AtomicCASStmt:

@@ -77,7 +77,8 @@ class Verifier {
         break;
       }
       case StmtKind::GlobalPtrStmt:
-        if (k_.access_lowered) fail(s, "field pointer left after lower_access");
+      case StmtKind::ExternalPtrStmt:
+        if (k_.access_lowered) fail(s, "field or ndarray pointer left after lower_access");
         break;
       case StmtKind::GlobalStoreStmt:
       case StmtKind::LocalStoreStmt:
@@ -113,9 +114,7 @@ class Verifier {
   }
 
   void pointer(const Stmt *s, const Stmt *p, bool local) {
-    bool ok = local ? p->is<AllocaStmt>()
-                    : (p->is<GlobalPtrStmt>() || p->is<GlobalAddrStmt>() ||
-                       p->is<GlobalTempStmt>() || p->is<AllocaStmt>());
+    bool ok = local ? p->is<AllocaStmt>() : is_pointer(p);
     if (!ok) fail(s, std::string("operand '") + p->kind_name() + "' is not a pointer");
   }
 

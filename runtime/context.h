@@ -15,6 +15,9 @@ struct RuntimeContext {
   // Set by the first failing assertion: its id (>= 1) and the values its message formats.
   int32_t error_code;
   int64_t error_args[kMaxAssertArgs];
+  // ti.random streams derive from these (see RandStmt).
+  uint64_t rand_seed;
+  uint64_t launch_id;
 };
 
 }  // namespace qtaichi::rt

@@ -157,9 +157,10 @@ CompiledKernel *Program::compile(ir::Kernel *kernel) {
 }
 
 uint64_t Program::launch(CompiledKernel *kernel, const std::vector<uint64_t> &args) {
-  if (args.size() != kernel->args_.size())
+  size_t slots = static_cast<size_t>(ir::arg_slots(kernel->args_).back());
+  if (args.size() != slots)
     throw std::invalid_argument("kernel '" + kernel->name_ + "' takes " +
-                                std::to_string(kernel->args_.size()) + " arguments, got " +
+                                std::to_string(slots) + " argument slots, got " +
                                 std::to_string(args.size()));
   materialize();
   std::vector<uint64_t> arg_slots(args.begin(), args.end());
@@ -171,6 +172,8 @@ uint64_t Program::launch(CompiledKernel *kernel, const std::vector<uint64_t> &ar
   ctx.args = arg_slots.data();
   ctx.result = &result;
   ctx.temps = temps_.data();
+  ctx.rand_seed = config_.random_seed;
+  ctx.launch_id = launch_count_++;
   rt::launch_cpu_tasks(*pool_, ctx, kernel->code_->tasks);
   std::fflush(stdout);
   if (ctx.error_code != 0) {

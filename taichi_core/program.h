@@ -30,6 +30,7 @@ struct CompileConfig {
   bool print_ir = false;  // print the IR after every pass (also QTAICHI_PRINT_IR=1)
   int num_threads = 0;    // 0: one per hardware thread
   int opt_level = 3;
+  uint64_t random_seed = 0;   // ti.random streams
   bool offline_cache = true;  // the on-disk kernel cache
   std::string cache_dir;      // empty: KernelCache::default_dir()
   bool log_compile = false;   // one line per compiled kernel (also QTAICHI_LOG=debug)
@@ -106,7 +107,8 @@ class Program {
   // Runs the pass pipeline and the backend. The kernel's IR is consumed (the returned
   // CompiledKernel keeps what launching needs). Throws ir::CompileError.
   CompiledKernel *compile(ir::Kernel *kernel);
-  // Runs a compiled kernel with one 64-bit slot per argument; returns the result slot.
+  // Runs a compiled kernel; `args` holds the 64-bit argument slots laid out by ir::arg_slots
+  // (an ndarray: its data pointer, then its shape). Returns the result slot.
   // Throws KernelRuntimeError when the kernel fails.
   uint64_t launch(CompiledKernel *kernel, const std::vector<uint64_t> &args);
   void synchronize() {}  // CPU launches are synchronous
@@ -122,6 +124,7 @@ class Program {
   KernelCache disk_cache_;
   std::unordered_map<std::string, std::shared_ptr<codegen::CpuKernel>> memory_cache_;
   std::vector<uint8_t> temps_;
+  uint64_t launch_count_ = 0;
 };
 
 }  // namespace qtaichi

@@ -22,13 +22,15 @@ KernelEmitter::KernelEmitter(const Kernel &kernel, const std::string &prefix, Ll
   context_type_ = llvm::StructType::create(
       ctx_,
       {ptr, ptr, ptr, ptr, ir_.getInt32Ty(),
-       llvm::ArrayType::get(ir_.getInt64Ty(), rt::kMaxAssertArgs)},
+       llvm::ArrayType::get(ir_.getInt64Ty(), rt::kMaxAssertArgs), ir_.getInt64Ty(),
+       ir_.getInt64Ty()},
       "RuntimeContext");
 }
 
 void KernelEmitter::run() {
   if (!kernel_.offloaded || !kernel_.access_lowered)
     throw CompileError(ErrorKind::internal, "emit_llvm needs a kernel after the pipeline");
+  arg_slots_ = arg_slots(kernel_.args);
   int i = 0;
   for (const auto &s : kernel_.body->stmts) emit_task(s->as<OffloadedTaskStmt>(), i++);
   std::string err;
@@ -58,8 +60,17 @@ void KernelEmitter::emit_task(const OffloadedTaskStmt *task, int index) {
   entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
   auto *body = llvm::BasicBlock::Create(ctx_, "body", fn_);
   ir_.SetInsertPoint(body);
-  if (range) emit_counted_loop(task, fn_->getArg(1), fn_->getArg(2), *task->body);
-  else emit_block(*task->body);
+  rng_state_ = nullptr;
+  bool uses_random = false;
+  walk(task->body.get(), [&](Stmt *s) { uses_random |= s->is<RandStmt>(); });
+  if (uses_random) rng_state_ = entry_builder().CreateAlloca(ir_.getInt64Ty(), nullptr, "rng");
+  task_index_ = index;
+  if (range) {
+    emit_counted_loop(task, fn_->getArg(1), fn_->getArg(2), *task->body, uses_random);
+  } else {
+    if (uses_random) seed_rng(ir_.getInt32(0));
+    emit_block(*task->body);
+  }
   ir_.CreateRetVoid();
   llvm::IRBuilder<>(entry_).CreateBr(body);
 
@@ -83,7 +94,7 @@ void KernelEmitter::start_dead_block() {
 }
 
 void KernelEmitter::emit_counted_loop(const Stmt *loop, llvm::Value *begin, llvm::Value *end,
-                                      const Block &body) {
+                                      const Block &body, bool seed_rng_per_index) {
   auto *pre = ir_.GetInsertBlock();
   auto *cond = llvm::BasicBlock::Create(ctx_, "for.cond", fn_);
   auto *bodyb = llvm::BasicBlock::Create(ctx_, "for.body", fn_);
@@ -96,6 +107,7 @@ void KernelEmitter::emit_counted_loop(const Stmt *loop, llvm::Value *begin, llvm
   ir_.CreateCondBr(ir_.CreateICmpSLT(iv, end), bodyb, after);
   ir_.SetInsertPoint(bodyb);
   values_[loop] = iv;
+  if (seed_rng_per_index) seed_rng(iv);
   loops_.push_back({inc, after});
   emit_block(body);
   loops_.pop_back();
@@ -147,17 +159,25 @@ void KernelEmitter::emit_stmt(const Stmt *s) {
       v = ir_.CreateSelect(truthy(value(s->ops[0])), value(s->ops[1]), value(s->ops[2]));
       break;
     case StmtKind::ArgLoadStmt: {
-      auto *args = ir_.CreateLoad(ir_.getPtrTy(), context_field(1));
-      auto *slot = ir_.CreateConstGEP1_64(ir_.getInt64Ty(), args, s->as<ArgLoadStmt>()->arg_id);
-      v = ir_.CreateLoad(llvm_type(s->ret_type), slot);  // little-endian: low bits first
+      // Little-endian: a narrower value sits in the slot's low bits.
+      auto *slot = arg_slot(arg_slots_[s->as<ArgLoadStmt>()->arg_id]);
+      v = ir_.CreateLoad(llvm_type(s->ret_type), slot);
       break;
     }
     case StmtKind::ReturnStmt: emit_return(s); break;
     case StmtKind::LoopIndexStmt: v = value(s->as<LoopIndexStmt>()->loop); break;
     case StmtKind::GlobalAddrStmt:
     case StmtKind::GlobalTempStmt:
+    case StmtKind::ExternalAddrStmt:
       v = emit_pointer(s);
       break;
+    case StmtKind::ExternalShapeStmt: {
+      auto *e = s->as<ExternalShapeStmt>();
+      auto *slot = arg_slot(arg_slots_[e->arg_id] + 1 + e->axis);
+      v = ir_.CreateTrunc(ir_.CreateLoad(ir_.getInt64Ty(), slot), ir_.getInt32Ty());
+      break;
+    }
+    case StmtKind::RandStmt: v = emit_random(s); break;
     case StmtKind::AllocaStmt: {
       v = emit_pointer(s);
       ir_.CreateStore(llvm::Constant::getNullValue(llvm_type(s->ret_type)), v);
@@ -187,6 +207,7 @@ void KernelEmitter::emit_stmt(const Stmt *s) {
     case StmtKind::PrintStmt: emit_print(s->as<PrintStmt>()); break;
     case StmtKind::AssertStmt: emit_assert(s->as<AssertStmt>()); break;
     case StmtKind::GlobalPtrStmt:
+    case StmtKind::ExternalPtrStmt:
     case StmtKind::OffloadedTaskStmt:
       throw CompileError(ErrorKind::internal,
                          std::string("unexpected '") + s->kind_name() + "' in LLVM codegen",

@@ -9,6 +9,12 @@ llvm::Value *KernelEmitter::context_field(int index) {
   return ir_.CreateStructGEP(context_type_, context_, index);
 }
 
+llvm::Value *KernelEmitter::arg_slot(int slot) {
+  llvm::IRBuilder<> &b = entry_builder();
+  auto *args = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(context_type_, context_, 1));
+  return b.CreateConstInBoundsGEP1_64(b.getInt64Ty(), args, slot);
+}
+
 // Tree base pointers are loaded once per task, in the entry block, so loops see invariants.
 llvm::Value *KernelEmitter::tree_base(int tree_id) {
   auto it = tree_bases_.find(tree_id);
@@ -24,6 +30,12 @@ llvm::Value *KernelEmitter::tree_base(int tree_id) {
 llvm::Value *KernelEmitter::emit_pointer(const Stmt *s) {
   if (auto *a = s->as<GlobalAddrStmt>())
     return ir_.CreateInBoundsGEP(ir_.getInt8Ty(), tree_base(a->tree_id), value(a->byte_offset()));
+  if (auto *e = s->as<ExternalAddrStmt>()) {
+    // The data pointer does not change during a launch: load it once, in the entry block.
+    llvm::Value *slot = arg_slot(arg_slots_[e->arg_id]);
+    auto *data = entry_builder().CreateLoad(ir_.getPtrTy(), slot);
+    return ir_.CreateInBoundsGEP(ir_.getInt8Ty(), data, value(e->byte_offset()));
+  }
   if (auto *t = s->as<GlobalTempStmt>()) {
     llvm::IRBuilder<> &b = entry_builder();
     auto *temps = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(context_type_, context_, 3));

@@ -1,51 +1,96 @@
-// lower_access: a field pointer (field, indices) becomes (tree, byte offset) from the field's
-// layout: offset = base + sum over dense levels of ((index / divisor) % size) * stride, in i64.
-// In debug mode every index is first checked against the field's shape.
+// lower_access: pointers with indices become (base, byte offset) in i64.
+//  - a field element: (tree, base + sum over dense levels of ((i / divisor) % size) * stride);
+//  - an ndarray element: (argument, row-major offset from the run-time shape * element size).
+// In debug mode every index is first checked against its extent.
 #include "ir/builder.h"
 #include "ir/passes/passes.h"
 #include "ir/visitor.h"
 
 namespace qtaichi::ir::passes {
 
-bool lower_access(Kernel &k) {
-  bool changed = false;
-  Builder b(&k);
-  walk_mutable(k.body.get(), [&](Stmt *s) {
-    auto *p = s->as<GlobalPtrStmt>();
-    if (!p) return;
+namespace {
+
+class LowerAccess {
+ public:
+  explicit LowerAccess(Kernel &k) : k_(k), b_(&k) {}
+
+  bool run() {
+    walk_mutable(k_.body.get(), [&](Stmt *s) {
+      if (auto *p = s->as<GlobalPtrStmt>()) lower_field(p);
+      else if (auto *e = s->as<ExternalPtrStmt>()) lower_external(e);
+    });
+    k_.access_lowered = true;
+    return changed_;
+  }
+
+ private:
+  void check_bounds(Stmt *index, Stmt *extent, int axis, const std::string &what) {
+    Stmt *ok = b_.binary(BinaryOp::logic_and,
+                         b_.binary(BinaryOp::cmp_ge, index, b_.const_int(index->ret_type, 0)),
+                         b_.binary(BinaryOp::cmp_lt, index, extent));
+    std::string bound = extent->is<ConstStmt>() ? std::to_string(extent->as<ConstStmt>()->ival)
+                                                : "%d";
+    std::vector<Stmt *> args{index};
+    if (!extent->is<ConstStmt>()) args.push_back(extent);
+    b_.assert_(ok, "index %d is out of range [0, " + bound + ") on axis " +
+                       std::to_string(axis) + " of " + what, args);
+  }
+
+  Stmt *i64(Stmt *v) { return b_.cast(v, types::i64()); }
+  Stmt *c64(int64_t v) { return b_.const_int(types::i64(), v); }
+
+  void lower_field(GlobalPtrStmt *p) {
     SNode *f = p->field;
-    b.set_insert_before(s);
-    b.set_loc(s->loc);
-    if (k.debug) {
-      for (int axis = 0; axis < f->num_axes(); axis++) {
-        Stmt *i = p->ops[axis];
-        Stmt *ok = b.binary(BinaryOp::logic_and,
-                            b.binary(BinaryOp::cmp_ge, i, b.const_int(i->ret_type, 0)),
-                            b.binary(BinaryOp::cmp_lt, i, b.const_int(i->ret_type, f->shape()[axis])));
-        b.assert_(ok,
-                  "index %d is out of range [0, " + std::to_string(f->shape()[axis]) +
-                      ") on axis " + std::to_string(axis) + " of field '" + f->str() + "'",
-                  {i});
-      }
-    }
-    Stmt *offset = b.const_int(types::i64(), f->base_offset());
+    b_.set_insert_before(p);
+    b_.set_loc(p->loc);
+    if (k_.debug)
+      for (int axis = 0; axis < f->num_axes(); axis++)
+        check_bounds(p->ops[axis], b_.const_int(p->ops[axis]->ret_type, f->shape()[axis]), axis,
+                     "field '" + f->str() + "'");
+    Stmt *offset = c64(f->base_offset());
     for (const AxisTerm &t : f->terms()) {
-      Stmt *c = b.cast(p->ops[t.axis], types::i64());
-      if (t.divisor > 1) c = b.binary(BinaryOp::div, c, b.const_int(types::i64(), t.divisor));
-      if (t.needs_mod) c = b.binary(BinaryOp::mod, c, b.const_int(types::i64(), t.size));
-      c = b.binary(BinaryOp::mul, c, b.const_int(types::i64(), t.stride_bytes));
-      offset = b.binary(BinaryOp::add, offset, c);
+      Stmt *c = i64(p->ops[t.axis]);
+      if (t.divisor > 1) c = b_.binary(BinaryOp::div, c, c64(t.divisor));
+      if (t.needs_mod) c = b_.binary(BinaryOp::mod, c, c64(t.size));
+      offset = b_.binary(BinaryOp::add, offset, b_.binary(BinaryOp::mul, c, c64(t.stride_bytes)));
     }
     auto addr = std::make_unique<GlobalAddrStmt>();
     addr->field = f;
     addr->tree_id = f->tree_id();
     addr->ops = {offset};
     addr->ret_type = f->dtype();
-    replace_stmt(k.body.get(), s, std::move(addr));
-    changed = true;
-  });
-  k.access_lowered = true;
-  return changed;
-}
+    replace_stmt(k_.body.get(), p, std::move(addr));
+    changed_ = true;
+  }
+
+  void lower_external(ExternalPtrStmt *p) {
+    b_.set_insert_before(p);
+    b_.set_loc(p->loc);
+    const KernelArg &arg = k_.args.at(static_cast<size_t>(p->arg_id));
+    std::vector<Stmt *> shape;
+    for (int axis = 0; axis < arg.ndim; axis++) shape.push_back(b_.external_shape(p->arg_id, axis));
+    if (k_.debug)
+      for (int axis = 0; axis < arg.ndim; axis++)
+        check_bounds(p->ops[axis], shape[axis], axis, "ndarray '" + arg.name + "'");
+    Stmt *linear = i64(p->ops[0]);
+    for (int axis = 1; axis < arg.ndim; axis++)
+      linear = b_.binary(BinaryOp::add, b_.binary(BinaryOp::mul, linear, i64(shape[axis])),
+                         i64(p->ops[axis]));
+    auto addr = std::make_unique<ExternalAddrStmt>();
+    addr->arg_id = p->arg_id;
+    addr->ops = {b_.binary(BinaryOp::mul, linear, c64(arg.type->bytes()))};
+    addr->ret_type = arg.type;
+    replace_stmt(k_.body.get(), p, std::move(addr));
+    changed_ = true;
+  }
+
+  Kernel &k_;
+  Builder b_;
+  bool changed_ = false;
+};
+
+}  // namespace
+
+bool lower_access(Kernel &k) { return LowerAccess(k).run(); }
 
 }  // namespace qtaichi::ir::passes

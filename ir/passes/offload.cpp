@@ -90,6 +90,7 @@ class Offload {
     t->end = e;
     t->begin_temp = bt;
     t->end_temp = et;
+    t->block_dim = f->block_dim;
     // Move the loop body into the task; the loop index now refers to the task.
     for (auto &child : f->body->stmts) {
       t->body->append(std::move(child));
@@ -119,7 +120,7 @@ class Offload {
     Block *body = task->body.get();
     Stmt *result;
     if (v->is<ConstStmt>() || v->is<ArgLoadStmt>() || v->is<GlobalTempStmt>() ||
-        v->is<GlobalPtrStmt>()) {
+        v->is<GlobalPtrStmt>() || v->is<ExternalPtrStmt>() || v->is<ExternalShapeStmt>()) {
       auto copy = v->clone();
       for (Stmt *&op : copy->ops) op = import_value(op, task);
       result = body->insert(insert_pos_[task]++, std::move(copy));

@@ -109,6 +109,9 @@ bool pure(const Stmt *s) {
     case StmtKind::GlobalPtrStmt:
     case StmtKind::GlobalAddrStmt:
     case StmtKind::GlobalTempStmt:
+    case StmtKind::ExternalPtrStmt:
+    case StmtKind::ExternalAddrStmt:
+    case StmtKind::ExternalShapeStmt:
       return true;
     default:
       return false;

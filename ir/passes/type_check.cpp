@@ -82,6 +82,7 @@ class TypeCheck {
         cast_operand(s, 2, s->ops[0]->ret_type);
         break;
       case StmtKind::GlobalPtrStmt:
+      case StmtKind::ExternalPtrStmt:
         for (size_t i = 0; i < s->ops.size(); i++) {
           require_int(s, i, "a field index");
           cast_operand(s, i, types::i32());
