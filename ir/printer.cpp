@@ -59,8 +59,12 @@ class Printer {
  public:
   std::string run(const Kernel &k) {
     out_ << "kernel " << k.name << "(";
-    for (size_t i = 0; i < k.args.size(); i++)
-      out_ << (i ? ", " : "") << k.args[i].name << ": " << k.args[i].type->str();
+    for (size_t i = 0; i < k.args.size(); i++) {
+      const KernelArg &a = k.args[i];
+      out_ << (i ? ", " : "") << a.name << ": ";
+      if (a.ndim) out_ << "ndarray(" << a.type->str() << ", " << a.ndim << ")";
+      else out_ << a.type->str();
+    }
     out_ << ") -> " << k.ret_type->str() << " {\n";
     block(*k.body, 1);
     out_ << "}\n";
