@@ -180,7 +180,7 @@ Stmt *Builder::atomic_cas(Stmt *ptr, Stmt *expected, Stmt *desired) {
   return make<AtomicCASStmt>({ptr, expected, desired});
 }
 
-Stmt *Builder::alloca(const Type *t) {
+Stmt *Builder::local_var(const Type *t) {
   auto s = std::make_unique<AllocaStmt>();
   s->ret_type = t;
   return insert(std::move(s));

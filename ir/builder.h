@@ -45,7 +45,7 @@ class Builder {
   Stmt *global_store(Stmt *ptr, Stmt *value);
   Stmt *atomic(AtomicOp op, Stmt *ptr, Stmt *value);
   Stmt *atomic_cas(Stmt *ptr, Stmt *expected, Stmt *desired);
-  Stmt *alloca(const Type *t);
+  Stmt *local_var(const Type *t);  // an AllocaStmt (not named alloca: glibc has a macro)
   Stmt *local_load(Stmt *alloca);
   Stmt *local_store(Stmt *alloca, Stmt *value);
 

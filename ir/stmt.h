@@ -266,12 +266,12 @@ class AllocaStmt : public StmtBase<AllocaStmt, StmtKind::AllocaStmt> {
 
 class LocalLoadStmt : public StmtBase<LocalLoadStmt, StmtKind::LocalLoadStmt> {
  public:
-  Stmt *alloca() const { return ops[0]; }
+  Stmt *var() const { return ops[0]; }
 };
 
 class LocalStoreStmt : public StmtBase<LocalStoreStmt, StmtKind::LocalStoreStmt> {
  public:
-  Stmt *alloca() const { return ops[0]; }
+  Stmt *var() const { return ops[0]; }
   Stmt *value() const { return ops[1]; }
   bool has_side_effects() const override { return true; }
 };
