@@ -1,5 +1,6 @@
 #include "ir/builder.h"
 
+#include "ir/const_fold.h"
 #include "ir/error.h"
 #include "ir/type_rules.h"
 
@@ -38,8 +39,10 @@ T *Builder::make(std::vector<Stmt *> ops) {
 Stmt *Builder::const_int(const Type *t, int64_t v) {
   auto s = std::make_unique<ConstStmt>();
   s->ret_type = t;
-  if (t->is_float()) s->fval = static_cast<double>(v);
-  else s->ival = v;
+  // Integers are kept wrapped to their type (u32 -1 is 4294967295), floats rounded to f32, so
+  // equal values are equal constants (CSE, folding, the printed IR).
+  if (t->is_float()) return const_float(t, static_cast<double>(v));
+  s->ival = wrap_int(v, t);
   return insert(std::move(s));
 }
 
@@ -47,7 +50,7 @@ Stmt *Builder::const_float(const Type *t, double v) {
   auto s = std::make_unique<ConstStmt>();
   s->ret_type = t;
   if (t->is_float()) s->fval = t->kind() == PrimKind::f32 ? static_cast<float>(v) : v;
-  else s->ival = static_cast<int64_t>(v);
+  else s->ival = wrap_int(static_cast<int64_t>(v), t);
   return insert(std::move(s));
 }
 

@@ -156,6 +156,9 @@ bool fold_unary(UnaryOp op, const Type *from, const Type *to, ConstValue a, Cons
     }
     return true;
   }
+  // Other ops compute in their operand's type; before type_check inserts the cast, sqrt(i32)
+  // yields f32 from an integer operand: leave that for after type_check.
+  if (op != UnaryOp::logic_not && from != to) return false;
   if (to->is_float()) {
     double x = a.f, r;
     switch (op) {
@@ -185,6 +188,13 @@ bool fold_unary(UnaryOp op, const Type *from, const Type *to, ConstValue a, Cons
   switch (op) {
     case UnaryOp::neg: out->i = wrap_int(static_cast<int64_t>(0ull - static_cast<uint64_t>(a.i)), to); return true;
     case UnaryOp::bit_not: out->i = wrap_int(~a.i, to); return true;
+    case UnaryOp::clz: {
+      uint64_t u = static_cast<uint64_t>(a.i);
+      int bits = to->bits(), n = 0;
+      for (int b = bits - 1; b >= 0 && !((u >> b) & 1); b--) n++;
+      out->i = n;
+      return true;
+    }
     case UnaryOp::logic_not: out->i = from->is_float() ? a.f == 0 : a.i == 0; return true;
     case UnaryOp::abs: out->i = wrap_int(a.i < 0 && from->is_signed() ? -a.i : a.i, to); return true;
     default: return false;

@@ -161,8 +161,23 @@ class Printer {
         return "global_ptr " + s.as<GlobalPtrStmt>()->field->str() + "[" + operands(&s) + "]";
       case StmtKind::GlobalAddrStmt: {
         auto *a = s.as<GlobalAddrStmt>();
-        return "global_addr tree" + std::to_string(a->tree_id) + " + " + operands(&s) + " (" +
-               a->field->str() + ")";
+        std::string r = "global_addr tree" + std::to_string(a->tree_id) + " + " +
+                        id(a->byte_offset());
+        if (a->is_bit_level()) r += ", bit " + id(a->bit_offset());
+        r += " (" + a->field->str();
+        if (const QuantType *q = a->field->quant_type()) r += ": " + q->str();
+        return r + ")";
+      }
+      case StmtKind::GlobalStoreStmt:
+        return std::string("global_store ") + operands(&s) +
+               (s.as<GlobalStoreStmt>()->thread_safe ? " [thread_safe]" : "");
+      case StmtKind::BitStructStoreStmt: {
+        auto *b = s.as<BitStructStoreStmt>();
+        std::string r = "bit_struct_store tree" + std::to_string(b->bit_struct->tree_id()) + " + " +
+                        id(b->byte_offset()) + " {";
+        for (size_t i = 0; i < b->members.size(); i++)
+          r += (i ? ", " : "") + b->members[i]->str() + ": " + id(s.ops[i + 1]);
+        return r + "}" + (b->thread_safe ? " [thread_safe]" : "");
       }
       case StmtKind::ExternalPtrStmt:
         return "external_ptr arg" + std::to_string(s.as<ExternalPtrStmt>()->arg_id) + "[" +
@@ -177,7 +192,7 @@ class Printer {
         return "global_temp @" + std::to_string(s.as<GlobalTempStmt>()->offset);
       case StmtKind::AtomicOpStmt:
         return std::string("atomic_") + atomic_op_name(s.as<AtomicOpStmt>()->op) + " " +
-               operands(&s);
+               operands(&s) + (s.as<AtomicOpStmt>()->thread_safe ? " [thread_safe]" : "");
       case StmtKind::PrintStmt: {
         std::string r = "print";
         const char *sep = " ";

@@ -19,7 +19,8 @@ const char *Stmt::kind_name() const {
 const char *unary_op_name(UnaryOp op) {
   static const char *names[] = {"neg",   "bit_not", "logic_not", "sqrt", "sin",  "cos",
                                 "tan",   "asin",    "acos",      "exp",  "log",  "tanh",
-                                "floor", "ceil",    "round",     "abs",  "cast", "bitcast"};
+                                "floor", "ceil",    "round",     "abs",  "cast", "bitcast",
+                                "clz"};
   return names[static_cast<int>(op)];
 }
 

@@ -3,6 +3,7 @@
 // (IfStmt, RangeForStmt, WhileStmt own their blocks). Every value-producing statement is defined
 // once and used by pointer; all value operands live in Stmt::ops so generic passes (CSE, DCE,
 // use replacement, the verifier) need no per-kind code.
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -106,13 +107,15 @@ class ConstStmt : public StmtBase<ConstStmt, StmtKind::ConstStmt> {
  public:
   int64_t ival = 0;  // integers (two's complement bits for unsigned)
   double fval = 0;   // floats
-  QTI_SAME_ATTRS(ConstStmt, ival == other.ival && fval == other.fval &&
-                                (fval == fval) == (other.fval == other.fval))
+  // Floats compare by their bits: 0.0 and -0.0 are different constants (1/x tells them apart).
+  QTI_SAME_ATTRS(ConstStmt, ival == other.ival && std::bit_cast<uint64_t>(fval) ==
+                                                      std::bit_cast<uint64_t>(other.fval))
 };
 
 enum class UnaryOp {
   neg, bit_not, logic_not, sqrt, sin, cos, tan, asin, acos, exp, log, tanh,
-  floor, ceil, round, abs, cast_value, cast_bits
+  floor, ceil, round, abs, cast_value, cast_bits,
+  clz  // count leading zeros of an integer (its width for 0)
 };
 const char *unary_op_name(UnaryOp op);
 
@@ -184,12 +187,17 @@ class GlobalPtrStmt : public StmtBase<GlobalPtrStmt, StmtKind::GlobalPtrStmt> {
 };
 
 // A field element after layout: (tree, byte offset = ops[0]). Backends map the tree to a base
-// pointer (LLVM) or a storage buffer (SPIR-V).
+// pointer (LLVM) or a storage buffer (SPIR-V). For a bit-level (quant) field, ops[1] is the bit
+// where its digits start inside the container word at that byte offset, and ret_type is the
+// compute type; lower_quant replaces such addresses by word addresses (field = the container
+// node, ret_type = the container's unsigned type).
 class GlobalAddrStmt : public StmtBase<GlobalAddrStmt, StmtKind::GlobalAddrStmt> {
  public:
   SNode *field = nullptr;
   int tree_id = 0;
   Stmt *byte_offset() const { return ops[0]; }
+  bool is_bit_level() const { return ops.size() == 2; }
+  Stmt *bit_offset() const { return ops[1]; }
   QTI_SAME_ATTRS(GlobalAddrStmt, field == other.field && tree_id == other.tree_id)
 };
 
@@ -234,6 +242,20 @@ class GlobalStoreStmt : public StmtBase<GlobalStoreStmt, StmtKind::GlobalStoreSt
  public:
   Stmt *ptr() const { return ops[0]; }
   Stmt *value() const { return ops[1]; }
+  // Set by infer_thread_safety: no other thread of the loop touches this word, so a partial
+  // store to a bit-level field needs no compare-and-swap.
+  bool thread_safe = false;
+  bool has_side_effects() const override { return true; }
+};
+
+// Stores to several members of one bit-struct word at once (made by fuse_bit_struct_stores):
+// ops[0] is the word's byte offset in the tree, then one value per member.
+class BitStructStoreStmt : public StmtBase<BitStructStoreStmt, StmtKind::BitStructStoreStmt> {
+ public:
+  SNode *bit_struct = nullptr;
+  std::vector<SNode *> members;  // the fields written, in the order of ops[1..]
+  bool thread_safe = false;
+  Stmt *byte_offset() const { return ops[0]; }
   bool has_side_effects() const override { return true; }
 };
 
@@ -244,6 +266,7 @@ const char *atomic_op_name(AtomicOp op);
 class AtomicOpStmt : public StmtBase<AtomicOpStmt, StmtKind::AtomicOpStmt> {
  public:
   AtomicOp op = AtomicOp::add;
+  bool thread_safe = false;  // see GlobalStoreStmt::thread_safe
   Stmt *ptr() const { return ops[0]; }
   Stmt *value() const { return ops[1]; }
   bool has_side_effects() const override { return true; }

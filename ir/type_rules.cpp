@@ -55,7 +55,7 @@ const Type *unary_operand_type(UnaryOp op, const Type *a, const Kernel &k, const
   require(!a->is_void(), std::string("operand of '") + unary_op_name(op) + "' must be a value",
           loc);
   if (op == UnaryOp::cast_value || op == UnaryOp::cast_bits || op == UnaryOp::logic_not) return a;
-  if (op == UnaryOp::bit_not) {
+  if (op == UnaryOp::bit_not || op == UnaryOp::clz) {
     require(a->is_int(), "'~' needs an integer operand, got " + a->str(), loc);
     return a;
   }
@@ -110,7 +110,8 @@ void infer_ret_type(Stmt *s, const Kernel &k) {
     case StmtKind::GlobalAddrStmt: {
       SNode *f = s->is<GlobalPtrStmt>() ? s->as<GlobalPtrStmt>()->field
                                         : s->as<GlobalAddrStmt>()->field;
-      s->ret_type = f->dtype();
+      // A container node's address is its word (lower_quant makes those).
+      s->ret_type = f->kind() == SNodeKind::place ? f->dtype() : container_type(f->container_bits());
       break;
     }
     case StmtKind::AtomicOpStmt: {

@@ -73,6 +73,7 @@ llvm::Value *KernelEmitter::emit_unary(const UnaryOpStmt *s) {
       return ir_.CreateBinaryIntrinsic(llvm::Intrinsic::abs, a, ir_.getFalse());
     case UnaryOp::cast_value: return emit_cast(a, from, s->cast_type);
     case UnaryOp::cast_bits: return ir_.CreateBitCast(a, llvm_type(s->cast_type));
+    case UnaryOp::clz: return ir_.CreateBinaryIntrinsic(llvm::Intrinsic::ctlz, a, ir_.getFalse());
   }
   return nullptr;
 }

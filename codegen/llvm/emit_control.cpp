@@ -208,6 +208,7 @@ void KernelEmitter::emit_stmt(const Stmt *s) {
     case StmtKind::AssertStmt: emit_assert(s->as<AssertStmt>()); break;
     case StmtKind::GlobalPtrStmt:
     case StmtKind::ExternalPtrStmt:
+    case StmtKind::BitStructStoreStmt:
     case StmtKind::OffloadedTaskStmt:
       throw CompileError(ErrorKind::internal,
                          std::string("unexpected '") + s->kind_name() + "' in LLVM codegen",

@@ -1,5 +1,6 @@
 // Field and temp addresses, local variables, atomics, the kernel's return value.
 #include "codegen/llvm/kernel_emitter.h"
+#include "ir/error.h"
 
 namespace qtaichi::codegen {
 
@@ -28,8 +29,13 @@ llvm::Value *KernelEmitter::tree_base(int tree_id) {
 }
 
 llvm::Value *KernelEmitter::emit_pointer(const Stmt *s) {
-  if (auto *a = s->as<GlobalAddrStmt>())
+  if (auto *a = s->as<GlobalAddrStmt>()) {
+    if (a->is_bit_level())
+      throw ir::CompileError(ir::ErrorKind::internal,
+                             "bit-level field '" + a->field->str() + "' reached the LLVM backend "
+                             "(lower_quant must run first)", s->loc);
     return ir_.CreateInBoundsGEP(ir_.getInt8Ty(), tree_base(a->tree_id), value(a->byte_offset()));
+  }
   if (auto *e = s->as<ExternalAddrStmt>()) {
     // The data pointer does not change during a launch: load it once, in the entry block.
     llvm::Value *slot = arg_slot(arg_slots_[e->arg_id]);

@@ -1,5 +1,6 @@
 // lower_access: pointers with indices become (base, byte offset) in i64.
-//  - a field element: (tree, base + sum over dense levels of ((i / divisor) % size) * stride);
+//  - a field element: (tree, base + sum over dense levels of ((i / divisor) % size) * stride),
+//    plus, for a bit-level field, the bit offset of its digits inside the container word;
 //  - an ndarray element: (argument, row-major offset from the run-time shape * element size).
 // In debug mode every index is first checked against its extent.
 #include "ir/builder.h"
@@ -47,17 +48,24 @@ class LowerAccess {
       for (int axis = 0; axis < f->num_axes(); axis++)
         check_bounds(p->ops[axis], b_.const_int(p->ops[axis]->ret_type, f->shape()[axis]), axis,
                      "field '" + f->str() + "'");
+    // Byte terms locate the element (or, for a bit-level field, its container word); bit
+    // terms (quant arrays) locate the element's digits inside the word.
     Stmt *offset = c64(f->base_offset());
+    Stmt *bit = f->is_bit_level() ? b_.const_i32(f->member().digits_offset) : nullptr;
     for (const AxisTerm &t : f->terms()) {
-      Stmt *c = i64(p->ops[t.axis]);
-      if (t.divisor > 1) c = b_.binary(BinaryOp::div, c, c64(t.divisor));
-      if (t.needs_mod) c = b_.binary(BinaryOp::mod, c, c64(t.size));
-      offset = b_.binary(BinaryOp::add, offset, b_.binary(BinaryOp::mul, c, c64(t.stride_bytes)));
+      Stmt *c = t.in_bits ? p->ops[t.axis] : i64(p->ops[t.axis]);
+      const Type *ty = c->ret_type;
+      if (t.divisor > 1) c = b_.binary(BinaryOp::div, c, b_.const_int(ty, t.divisor));
+      if (t.needs_mod) c = b_.binary(BinaryOp::mod, c, b_.const_int(ty, t.size));
+      c = b_.binary(BinaryOp::mul, c, b_.const_int(ty, t.stride_bytes));
+      if (t.in_bits) bit = b_.binary(BinaryOp::add, bit, c);
+      else offset = b_.binary(BinaryOp::add, offset, c);
     }
     auto addr = std::make_unique<GlobalAddrStmt>();
     addr->field = f;
     addr->tree_id = f->tree_id();
     addr->ops = {offset};
+    if (bit) addr->ops.push_back(bit);
     addr->ret_type = f->dtype();
     replace_stmt(k_.body.get(), p, std::move(addr));
     changed_ = true;
