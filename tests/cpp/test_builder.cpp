@@ -30,6 +30,13 @@ TEST_F(BuilderTest, ConstantsHaveTheirType) {
   EXPECT_EQ(fc->fval, static_cast<double>(0.1f)) << "f32 constants are rounded to f32";
   EXPECT_EQ(c(types::f32(), 7)->as<ConstStmt>()->fval, 7.0);
   EXPECT_EQ(b.const_i32(-1)->as<ConstStmt>()->ival, -1);
+  // Integer constants are wrapped to their type, f32 constants rounded: equal values are equal.
+  EXPECT_EQ(c(types::u32(), -1)->as<ConstStmt>()->ival, 4294967295LL);
+  EXPECT_EQ(c(types::i8(), 200)->as<ConstStmt>()->ival, -56);
+  EXPECT_EQ(c(types::u1(), 3)->as<ConstStmt>()->ival, 1);
+  EXPECT_EQ(f(types::u8(), 257.0)->as<ConstStmt>()->ival, 1);
+  EXPECT_EQ(c(types::f32(), 16777217)->as<ConstStmt>()->fval, 16777216.0);
+  EXPECT_TRUE(c(types::u32(), -1)->same_attributes(*c(types::u32(), 4294967295LL)));
 }
 
 TEST_F(BuilderTest, ArithmeticPromotion) {
@@ -95,7 +102,7 @@ TEST_F(BuilderTest, MemoryStatementsTakeTheirPointerType) {
   EXPECT_EQ(b.global_load(p)->ret_type, types::u16());
   EXPECT_EQ(b.atomic(AtomicOp::add, p, c(types::i32(), 1))->ret_type, types::u16());
   EXPECT_EQ(b.global_store(p, c(types::i32(), 1))->ret_type, types::void_());
-  Stmt *a = b.alloca(types::f64());
+  Stmt *a = b.local_var(types::f64());
   EXPECT_EQ(a->ret_type, types::f64());
   EXPECT_EQ(b.local_load(a)->ret_type, types::f64());
   EXPECT_EQ(b.atomic_cas(a, f(types::f64(), 0), f(types::f64(), 1))->ret_type, types::f64());
@@ -148,7 +155,7 @@ TEST_F(BuilderTest, BitOperationsOnFloatsAreTypeErrors) {
                        "bit operation 'bit_and' needs integer operands, got i32 and f32");
   EXPECT_COMPILE_ERROR(b.unary(UnaryOp::bit_not, x), ErrorKind::type,
                        "'~' needs an integer operand, got f32");
-  Stmt *a = b.alloca(types::f32());
+  Stmt *a = b.local_var(types::f32());
   EXPECT_COMPILE_ERROR(b.atomic(AtomicOp::bit_or, a, x), ErrorKind::type,
                        "atomic_bit_or needs an integer destination, got f32");
   EXPECT_COMPILE_ERROR(b.bit_cast(x, types::i64()), ErrorKind::type,
@@ -179,7 +186,7 @@ TEST_F(BuilderTest, OtherErrors) {
   EXPECT_COMPILE_ERROR(b.ret(c(types::i32(), 1)), ErrorKind::syntax,
                        "kernel 'k' returns a value but has no return type annotation");
   EXPECT_COMPILE_ERROR(b.pop_block(), ErrorKind::internal, "pop_block without push");
-  Stmt *store = b.global_store(b.alloca(types::i32()), c(types::i32(), 0));
+  Stmt *store = b.global_store(b.local_var(types::i32()), c(types::i32(), 0));
   EXPECT_COMPILE_ERROR(b.binary(BinaryOp::add, store, c(types::i32(), 1)), ErrorKind::type,
                        "must be values, not void");
   EXPECT_COMPILE_ERROR(b.binary(BinaryOp::add, nullptr, c(types::i32(), 1)),

@@ -8,6 +8,7 @@
 #include "golden.h"
 #include "ir/builder.h"
 #include "ir/printer.h"
+#include "ir/quant_type.h"
 #include "ir/verifier.h"
 
 using namespace qtaichi::ir;
@@ -16,7 +17,7 @@ using qtaichi::testing::expect_golden;
 namespace {
 
 // A kernel (already in offloaded, lowered form) that holds one of every statement kind.
-void build_every_kind(Kernel &k, SNode *x) {
+void build_every_kind(Kernel &k, SNode *x, SNode *word_node) {
   k.args = {{"n", types::i32()}, {"scale", types::f32()}, {"arr", types::f32(), 2}};
   k.ret_type = types::f32();
   Builder b(&k);
@@ -38,7 +39,7 @@ void build_every_kind(Kernel &k, SNode *x) {
   Stmt *one = b.const_i32(1);
   Stmt *n1 = b.binary(BinaryOp::add, n, one);
   b.global_store(temp(0, types::i32()), n1);
-  Stmt *acc = b.alloca(types::f32());
+  Stmt *acc = b.local_var(types::f32());
   b.local_store(acc, b.const_float(types::f32(), 0.5));
   b.global_store(temp(8, types::f32()), b.local_load(acc));
   b.print({std::string("n ="), n, std::string("tab\tquote\" backslash\\ newline\n")});
@@ -86,6 +87,11 @@ void build_every_kind(Kernel &k, SNode *x) {
   eaddr->arg_id = 2;
   eaddr->ops = {b.const_int(types::i64(), 8)};
   b.global_load(b.insert(std::move(eaddr)));
+  auto word = std::make_unique<BitStructStoreStmt>();
+  word->bit_struct = word_node;
+  for (const auto &member : word_node->children()) word->members.push_back(member.get());
+  word->ops = {b.const_int(types::i64(), 64), b.const_i32(-1), b.const_i32(7)};
+  b.insert(std::move(word));
   auto *w = b.while_();
   b.push_block(w->body.get());
   b.break_();
@@ -103,25 +109,32 @@ void build_every_kind(Kernel &k, SNode *x) {
 TEST(Printer, EveryStatementKind) {
   SNodeTree tree(0);
   SNode *x = tree.root()->dense({0}, {16})->place(types::f32(), "x");
+  SNode *bits = tree.root()->dense({0}, {16})->bit_struct(32);
+  bits->place_bit_members({{QuantType::get_int(8, true), "qa"}, {QuantType::get_int(4, false), "qb"}},
+                          false);
   tree.materialize();
   Kernel k("every_kind");
-  build_every_kind(k, x);
+  build_every_kind(k, x, bits);
   EXPECT_NO_THROW(verify(k));
   // Every kind in ir/stmt_kinds.inc appears at least once.
   std::vector<int> seen(static_cast<int>(StmtKind::OffloadedTaskStmt) + 1, 0);
   walk(k.body.get(), [&](Stmt *s) { seen[static_cast<int>(s->kind())]++; });
   for (size_t kind = 0; kind < seen.size(); kind++)
-    EXPECT_GT(seen[kind], 0) << "statement kind " << kind << " is not in the kernel";
+    EXPECT_GT(seen[kind], 0) << "statement kind #" << kind
+                             << " (see ir/stmt_kinds.inc) is missing: add it to build_every_kind";
   expect_golden("printer_every_kind", print_kernel(k));
 }
 
 TEST(Printer, NumberingIsStable) {
   SNodeTree tree(0);
   SNode *x = tree.root()->dense({0}, {16})->place(types::f32(), "x");
+  SNode *bits = tree.root()->dense({0}, {16})->bit_struct(32);
+  bits->place_bit_members({{QuantType::get_int(8, true), "qa"}, {QuantType::get_int(4, false), "qb"}},
+                          false);
   tree.materialize();
   Kernel k1("every_kind"), k2("every_kind");
-  build_every_kind(k1, x);
-  build_every_kind(k2, x);
+  build_every_kind(k1, x, bits);
+  build_every_kind(k2, x, bits);
   std::string text = print_kernel(k1);
   EXPECT_EQ(text, print_kernel(k1)) << "printing twice gives the same text";
   EXPECT_EQ(text, print_kernel(k2)) << "equal kernels print alike, wherever they live in memory";

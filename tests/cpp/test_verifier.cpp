@@ -34,7 +34,7 @@ TEST_F(VerifierTest, ValidKernelPassesEveryStage) {
   Stmt *i = b.loop_index(loop);
   Stmt *p = b.global_ptr(x, {i});
   Stmt *v = b.binary(BinaryOp::mul, b.global_load(p), b.const_i32(2));
-  Stmt *a = b.alloca(types::f32());
+  Stmt *a = b.local_var(types::f32());
   b.local_store(a, b.binary(BinaryOp::add, v, b.arg(0)));
   auto *branch = b.if_(b.binary(BinaryOp::cmp_gt, i, b.const_i32(3)));
   b.push_block(branch->true_block.get());
@@ -150,7 +150,7 @@ TEST_F(VerifierTest, BreakOutOfAParallelTask) {
 }
 
 TEST_F(VerifierTest, MismatchedStoreTypesAfterTypeCheck) {
-  Stmt *a = b.alloca(types::f32());
+  Stmt *a = b.local_var(types::f32());
   b.local_store(a, b.const_i32(1));
   Stmt *zero = b.const_i32(0);
   b.global_store(b.global_ptr(x, {zero}), b.const_float(types::f64(), 1));
@@ -212,7 +212,7 @@ TEST_F(VerifierTest, LocalLoadNeedsAnAlloca) {
 }
 
 TEST_F(VerifierTest, VoidAndNullOperands) {
-  Stmt *a = b.alloca(types::i32());
+  Stmt *a = b.local_var(types::i32());
   Stmt *store = b.local_store(a, b.const_i32(1));
   Stmt *neg = b.unary(UnaryOp::neg, b.const_i32(1));
   neg->ops[0] = store;
