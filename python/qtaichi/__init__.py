@@ -1,0 +1,18 @@
+"""qtaichi: a compiler for Taichi-style Python kernels (`import qtaichi as ti`).
+
+Importing stays cheap (numpy and the compiled core only); a program starts on `ti.init()` or on
+first use."""
+from qtaichi.lang.errors import (TaichiAssertionError, TaichiCompilationError, TaichiError,
+                                 TaichiIndexError, TaichiNameError, TaichiRuntimeError,
+                                 TaichiRuntimeTypeError, TaichiSyntaxError, TaichiTypeError)
+from qtaichi.lang.field import Field, field
+from qtaichi.lang.kernel import Kernel, kernel
+from qtaichi.lang.ops import (abs, acos, asin, atan2, atomic_add, atomic_and, atomic_max,
+                              atomic_min, atomic_or, atomic_sub, atomic_xor, cast, ceil, cos, exp,
+                              floor, log, max, min, ndrange, round, sin, sqrt, tan, tanh)
+from qtaichi.lang.runtime import arm64, cpu, init, reset, sync, x64
+from qtaichi.lang.snode import (axes, i, ij, ijk, ijkl, ijl, ik, ikl, j, jk, jkl, k, l, root)
+from qtaichi.lang.types import (f32, f64, float32, float64, i8, i16, i32, i64, int8, int16,
+                                int32, int64, u8, u16, u32, u64, uint8, uint16, uint32, uint64)
+
+__version__ = "0.1.0"

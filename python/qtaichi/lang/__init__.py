@@ -1,0 +1,1 @@
+"""The Taichi-style language frontend of qtaichi."""

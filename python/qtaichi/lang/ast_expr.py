@@ -1,0 +1,247 @@
+"""Expressions of a kernel body -> IR (a mixin of KernelTransformer, see ast_transformer.py).
+
+An evaluated expression is either an IR value (`_core.Stmt`) or a Python object known at compile
+time (a number, a string, a field, a module, a function, a tuple of such). Python numbers become
+IR constants only where an IR value is needed, so `x.shape[0]` or a global `N` stay exact."""
+import ast
+import builtins
+
+import numpy as np
+
+from qtaichi import _core
+from qtaichi.lang import ops, types
+from qtaichi.lang.errors import TaichiNameError, TaichiSyntaxError, TaichiTypeError
+from qtaichi.lang.field import Field
+
+B = _core.BinaryOp
+U = _core.UnaryOp
+A = _core.AtomicOp
+
+BIN_OPS = {
+    ast.Add: B.add, ast.Sub: B.sub, ast.Mult: B.mul, ast.Div: B.truediv,
+    ast.FloorDiv: B.floordiv, ast.Mod: B.mod, ast.Pow: B.pow, ast.LShift: B.shl,
+    ast.RShift: B.sar, ast.BitAnd: B.bit_and, ast.BitOr: B.bit_or, ast.BitXor: B.bit_xor,
+}
+CMP_OPS = {
+    ast.Lt: B.cmp_lt, ast.LtE: B.cmp_le, ast.Gt: B.cmp_gt, ast.GtE: B.cmp_ge,
+    ast.Eq: B.cmp_eq, ast.NotEq: B.cmp_ne,
+}
+# Augmented assignments that are atomic read-modify-writes (a later pass demotes them).
+ATOMIC_AUG_OPS = {ast.Add: A.add, ast.Sub: A.sub, ast.BitAnd: A.bit_and, ast.BitOr: A.bit_or,
+                  ast.BitXor: A.bit_xor}
+UNARY_FUNCS = {
+    ops.sqrt: U.sqrt, ops.sin: U.sin, ops.cos: U.cos, ops.tan: U.tan, ops.asin: U.asin,
+    ops.acos: U.acos, ops.exp: U.exp, ops.log: U.log, ops.tanh: U.tanh, ops.floor: U.floor,
+    ops.ceil: U.ceil, ops.round: U.round, ops.abs: U.abs, builtins.abs: U.abs,
+}
+MINMAX_FUNCS = {ops.min: B.min, builtins.min: B.min, ops.max: B.max, builtins.max: B.max}
+ATOMIC_FUNCS = {
+    ops.atomic_add: A.add, ops.atomic_sub: A.sub, ops.atomic_min: A.min, ops.atomic_max: A.max,
+    ops.atomic_and: A.bit_and, ops.atomic_or: A.bit_or, ops.atomic_xor: A.bit_xor,
+}
+# Python syntax with no kernel meaning, by AST class: what the error calls it.
+UNSUPPORTED_EXPRS = {
+    ast.Lambda: "lambda expression", ast.Set: "set literal", ast.Dict: "dict literal",
+    ast.ListComp: "list comprehension", ast.SetComp: "set comprehension",
+    ast.DictComp: "dict comprehension", ast.GeneratorExp: "generator expression",
+    ast.JoinedStr: "f-string", ast.Starred: "starred expression", ast.Await: "await",
+    ast.Yield: "yield", ast.YieldFrom: "yield from", ast.NamedExpr: "':=' expression",
+    ast.Slice: "slice",
+}
+
+
+def is_ir(v):
+    return isinstance(v, _core.Stmt)
+
+
+def is_scalar(v):
+    return isinstance(v, (bool, int, float, np.integer, np.floating, np.bool_))
+
+
+class Var:
+    """A name in a kernel scope: a mutable local (alloca), an immutable IR value (loop index,
+    argument never assigned), or a compile-time Python object."""
+
+    def __init__(self, kind, obj, what="variable"):
+        self.kind, self.obj, self.what = kind, obj, what
+
+
+class ExprMixin:
+    # ---- values ----
+    def to_ir(self, v, node):
+        """An IR value for `v` (Python numbers become constants of the default types)."""
+        if is_ir(v):
+            if v.ret_type.is_void():
+                raise self.error(TaichiTypeError, "this expression has no value", node)
+            return v
+        b = self.builder
+        if isinstance(v, (bool, np.bool_)):
+            return b.const_int(types.i32, int(v))
+        if isinstance(v, (int, np.integer)):
+            v = int(v)
+            for t in (self.default_ip, types.i64, types.u64):
+                lo, hi = types.int_range(t)
+                if lo <= v <= hi:
+                    return b.const_int(t, v if v < (1 << 63) else v - (1 << 64))
+            raise self.error(TaichiTypeError, f"integer {v} does not fit in 64 bits", node)
+        if isinstance(v, (float, np.floating)):
+            return b.const_float(self.default_fp, float(v))
+        raise self.error(TaichiTypeError,
+                         f"{type(v).__name__} {v!r} cannot be used as a value in a kernel", node)
+
+    def to_cond(self, v, node):
+        """An integer condition (floats compare against zero)."""
+        v = self.to_ir(v, node)
+        if v.ret_type.is_float():
+            v = self.builder.binary(B.cmp_ne, v, self.builder.const_float(v.ret_type, 0.0))
+        return v
+
+    def eval(self, node):
+        self.set_loc(node)
+        method = getattr(self, "expr_" + type(node).__name__, None)
+        if method is None:
+            what = UNSUPPORTED_EXPRS.get(type(node), f"'{type(node).__name__}' expression")
+            raise self.error(TaichiSyntaxError, f"unsupported syntax in a kernel: {what}", node)
+        result = method(node)
+        self.set_loc(node)
+        return result
+
+    def eval_ir(self, node):
+        return self.to_ir(self.eval(node), node)
+
+    # ---- leaves ----
+    def expr_Constant(self, node):
+        if isinstance(node.value, (bool, int, float, str)) or node.value is None:
+            return node.value
+        raise self.error(TaichiSyntaxError,
+                         f"unsupported constant in a kernel: {node.value!r}", node)
+
+    def expr_Name(self, node):
+        var = self.lookup_local(node.id)
+        if var is not None:
+            if var.kind == "alloca":
+                return self.builder.local_load(var.obj)
+            return var.obj
+        return self.lookup_global(node.id, node)
+
+    def expr_Attribute(self, node):
+        base = self.eval(node.value)
+        if is_ir(base):
+            raise self.error(TaichiSyntaxError, f"kernel values have no attribute '{node.attr}'",
+                             node)
+        try:
+            return getattr(base, node.attr)
+        except AttributeError:
+            raise self.error(TaichiNameError, f"{self.describe(node.value)} has no attribute "
+                             f"'{node.attr}'", node) from None
+
+    def expr_Tuple(self, node):
+        return tuple(self.eval(e) for e in node.elts)
+
+    expr_List = expr_Tuple
+
+    # ---- subscripts ----
+    def subscript_indices(self, node):
+        """The evaluated index expressions of `a[...]` as a tuple."""
+        index = self.eval(node.slice)
+        if index is None:
+            return ()
+        return index if isinstance(index, tuple) else (index,)
+
+    def field_ptr(self, node):
+        """global_ptr for a subscript `x[i, j]` of a field, or None when `node` is not one."""
+        if not isinstance(node, ast.Subscript):
+            return None
+        base = self.eval(node.value)
+        if not isinstance(base, Field):
+            return None
+        field_node = self.field_node(base, node)
+        indices = [self.to_ir(i, node) for i in self.subscript_indices(node)]
+        self.set_loc(node)
+        return self.builder.global_ptr(field_node, indices)
+
+    def expr_Subscript(self, node):
+        ptr = self.field_ptr(node)
+        if ptr is not None:
+            return self.builder.global_load(ptr)
+        base = self.eval(node.value)
+        index = self.subscript_indices(node)
+        if is_ir(base) or any(is_ir(i) for i in index):
+            raise self.error(TaichiSyntaxError, "only fields and compile-time tuples can be "
+                             "subscripted in a kernel", node)
+        try:
+            return base[index if len(index) != 1 else index[0]]
+        except Exception as e:  # noqa: BLE001 - any Python error here is the user's
+            raise self.error(TaichiSyntaxError, f"cannot subscript {self.describe(node.value)}: "
+                             f"{e}", node) from None
+
+    # ---- operators ----
+    def expr_BinOp(self, node):
+        op = BIN_OPS.get(type(node.op))
+        if op is None:
+            raise self.error(TaichiSyntaxError, f"unsupported operator in a kernel: "
+                             f"{type(node.op).__name__}", node)
+        lhs, rhs = self.eval_ir(node.left), self.eval_ir(node.right)
+        self.set_loc(node)
+        return self.builder.binary(op, lhs, rhs)
+
+    def expr_UnaryOp(self, node):
+        v = self.eval(node.operand)
+        if isinstance(node.op, ast.UAdd):
+            return v
+        v = self.to_ir(v, node)
+        self.set_loc(node)
+        op = {ast.USub: U.neg, ast.Invert: U.bit_not, ast.Not: U.logic_not}[type(node.op)]
+        return self.builder.unary(op, v)
+
+    def expr_BoolOp(self, node):
+        op = B.logic_and if isinstance(node.op, ast.And) else B.logic_or
+        values = [self.eval_ir(v) for v in node.values]
+        self.set_loc(node)
+        result = values[0]
+        for v in values[1:]:
+            result = self.builder.binary(op, result, v)
+        return result
+
+    def expr_Compare(self, node):
+        operands = [self.eval_ir(node.left)] + [self.eval_ir(c) for c in node.comparators]
+        self.set_loc(node)
+        result = None
+        for i, op_node in enumerate(node.ops):
+            op = CMP_OPS.get(type(op_node))
+            if op is None:
+                raise self.error(TaichiSyntaxError, f"unsupported comparison in a kernel: "
+                                 f"'{type(op_node).__name__}'", node)
+            c = self.builder.binary(op, operands[i], operands[i + 1])
+            result = c if result is None else self.builder.binary(B.logic_and, result, c)
+        return result
+
+    def expr_IfExp(self, node):
+        cond = self.to_cond(self.eval(node.test), node)
+        a, b = self.eval_ir(node.body), self.eval_ir(node.orelse)
+        self.set_loc(node)
+        return self.builder.select(cond, a, b)
+
+    # ---- names ----
+    def lookup_global(self, name, node):
+        for namespace in (self.closure, self.globals, builtins.__dict__):
+            if name in namespace:
+                return namespace[name]
+        raise self.error(TaichiNameError, f"name '{name}' is not defined", node)
+
+    def field_node(self, field, node):
+        """The _core place node of a field used in this kernel."""
+        if field._node is None:
+            raise self.error(TaichiSyntaxError, f"field '{field._label()}' is used in a kernel "
+                             "before it is placed", node)
+        if field._state is not self.state:
+            raise self.error(TaichiSyntaxError, f"field '{field._label()}' belongs to a program "
+                             "destroyed by ti.reset() or ti.init()", node)
+        return field._node
+
+    @staticmethod
+    def describe(node):
+        try:
+            return f"'{ast.unparse(node)}'"
+        except Exception:  # noqa: BLE001
+            return "this value"

@@ -1,0 +1,161 @@
+"""Scalar fields: `ti.field(dtype, shape)`, and their Python-scope access."""
+import operator
+import sys
+
+import numpy as np
+
+from qtaichi import _core
+from qtaichi.lang import runtime, snode, types
+from qtaichi.lang.errors import (CoreCompileError, TaichiError, TaichiIndexError,
+                                 TaichiTypeError, format_message, from_core_compile_error)
+
+
+def _user_location():
+    """(file, line, function) of the innermost caller outside the qtaichi package."""
+    package_dir = __file__.rsplit("/lang/", 1)[0]
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(package_dir):
+        frame = frame.f_back
+    if frame is None:
+        return None, 0, None
+    return frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name
+
+
+def _error(cls, message):
+    file, line, func = _user_location()
+    return cls(format_message(message, file, line, func))
+
+
+class Field:
+    """A scalar field. Created by `ti.field`; usable once placed in a layout tree."""
+
+    def __init__(self, dtype, name=""):
+        self.dtype = dtype
+        self.name = name
+        self._node = None  # the _core.SNode place node, once placed
+        self._state = None
+
+    # ---- layout ----
+    def _place_under(self, parent):
+        if self._node is not None:
+            raise _error(TaichiError, f"field '{self._label()}' is already placed")
+        try:
+            self._node = parent._node.place(self.dtype, self.name)
+        except CoreCompileError as e:
+            raise from_core_compile_error(e) from None
+        self._state = parent._state
+
+    def _label(self):
+        if self.name:
+            return self.name
+        return str(self._node) if self._node is not None else "<unplaced>"
+
+    def _core_node(self):
+        """The place node, checking the field is placed and its program alive."""
+        if self._node is None:
+            raise _error(TaichiError, f"field '{self._label()}' has not been placed: give it a "
+                         "shape or place it with ti.root.dense(...).place(x)")
+        self._state.check_alive(f"field '{self._label()}'")
+        return self._node
+
+    def _program(self):
+        node = self._core_node()
+        return self._state.core, node
+
+    @property
+    def shape(self):
+        return tuple(self._core_node().shape)
+
+    def snode_shape(self):
+        return self.shape
+
+    def __repr__(self):
+        shape = self.shape if self._node is not None else "unplaced"
+        return f"<ti.field {self._label()} {self.dtype} {shape}>"
+
+    # ---- element access ----
+    def _indices(self, key):
+        node = self._core_node()
+        if key is None:
+            key = ()
+        elif not isinstance(key, tuple):
+            key = (key,)
+        try:
+            index = [operator.index(k) for k in key]
+        except TypeError:
+            raise _error(TaichiTypeError, f"field '{self._label()}' must be indexed by "
+                         f"integers, got {key!r}") from None
+        if len(index) != node.num_axes:
+            n = node.num_axes
+            raise _error(TaichiIndexError, f"field '{self._label()}' has {n} "
+                         f"ind{'ex' if n == 1 else 'ices'}, but {len(index)} were given")
+        return index
+
+    def __getitem__(self, key):
+        index = self._indices(key)
+        prog, node = self._program()
+        try:
+            return _core.read_element(prog, node, index)
+        except IndexError as e:
+            raise _error(TaichiIndexError, str(e)) from None
+
+    def __setitem__(self, key, value):
+        index = self._indices(key)
+        prog, node = self._program()
+        _check_scalar(value, self)
+        try:
+            _core.write_element(prog, node, index, value)
+        except IndexError as e:
+            raise _error(TaichiIndexError, str(e)) from None
+
+    # ---- whole-field copies ----
+    def to_numpy(self, dtype=None):
+        prog, node = self._program()
+        arr = _core.field_to_numpy(prog, node)
+        return arr if dtype is None else arr.astype(dtype)
+
+    def from_numpy(self, arr):
+        prog, node = self._program()
+        arr = np.asarray(arr)
+        if arr.shape != self.shape:
+            raise _error(TaichiError, f"from_numpy: the array's shape {arr.shape} does not match "
+                         f"the shape {self.shape} of field '{self._label()}'")
+        arr = np.ascontiguousarray(arr, dtype=types.to_numpy_dtype(self.dtype))
+        _core.field_from_numpy(prog, node, arr)
+
+    def fill(self, value):
+        prog, node = self._program()
+        _check_scalar(value, self)
+        _core.field_fill(prog, node, value)
+
+    def copy_from(self, other):
+        self.from_numpy(other.to_numpy())
+
+
+def _check_scalar(value, field):
+    if isinstance(value, (bool, int, float, np.integer, np.floating)):
+        return
+    raise _error(TaichiTypeError, f"field '{field._label()}' holds {field.dtype} scalars, "
+                 f"got {type(value).__name__} {value!r}")
+
+
+def field(dtype, shape=None, name="", offset=None, needs_grad=False, **_ignored):
+    """A scalar field of `dtype`. With `shape` (an int, a tuple, or `()` for a single value) it
+    is placed at once in a dense level of its own; without, place it with `ti.root...place(x)`."""
+    state = runtime.get_program()
+    dt = types.resolve_dtype(dtype, state.config.default_ip, state.config.default_fp)
+    if dt is None:
+        raise _error(TaichiTypeError, f"ti.field needs a data type such as ti.f32, got {dtype!r}")
+    if offset is not None:
+        raise _error(TaichiError, "field offsets are not supported")
+    f = Field(dt, name)
+    if shape is None:
+        return f
+    if isinstance(shape, (int, np.integer)):
+        shape = (int(shape),)
+    shape = tuple(shape)
+    if shape == ():
+        snode.root.place(f)
+    else:
+        snode.root.dense(snode.axes(*range(len(shape))), shape).place(f)
+    return f

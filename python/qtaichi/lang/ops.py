@@ -1,0 +1,116 @@
+"""Functions usable inside kernels (`ti.sqrt`, `ti.atomic_add`, `ti.ndrange`, ...).
+
+Inside a kernel the AST transformer recognizes these objects by identity and emits IR (see
+ast_expr.py). Called from Python scope, the math functions compute on Python numbers, so code can
+be shared; atomics only make sense in kernels."""
+import math
+
+from qtaichi.lang.errors import TaichiSyntaxError
+
+
+def sqrt(x):
+    return math.sqrt(x)
+
+
+def sin(x):
+    return math.sin(x)
+
+
+def cos(x):
+    return math.cos(x)
+
+
+def tan(x):
+    return math.tan(x)
+
+
+def asin(x):
+    return math.asin(x)
+
+
+def acos(x):
+    return math.acos(x)
+
+
+def exp(x):
+    return math.exp(x)
+
+
+def log(x):
+    return math.log(x)
+
+
+def tanh(x):
+    return math.tanh(x)
+
+
+def floor(x):
+    return float(math.floor(x))
+
+
+def ceil(x):
+    return float(math.ceil(x))
+
+
+def round(x):  # noqa: A001 - Taichi's name; half away from zero, like C round()
+    return float(math.copysign(math.floor(abs(x) + 0.5), x))
+
+
+def abs(x):  # noqa: A001
+    return x if x >= 0 else -x
+
+
+def min(*args):  # noqa: A001
+    import builtins
+
+    return builtins.min(*args)
+
+
+def max(*args):  # noqa: A001
+    import builtins
+
+    return builtins.max(*args)
+
+
+def atan2(y, x):
+    return math.atan2(y, x)
+
+
+def cast(x, dtype):
+    import numpy as np
+
+    from qtaichi.lang import types
+
+    return types.to_numpy_dtype(dtype).type(x).item()
+
+
+def _kernel_only(name):
+    def fn(*args, **kwargs):
+        raise TaichiSyntaxError(f"ti.{name}() can only be used inside a kernel")
+
+    fn.__name__ = name
+    return fn
+
+
+atomic_add = _kernel_only("atomic_add")
+atomic_sub = _kernel_only("atomic_sub")
+atomic_min = _kernel_only("atomic_min")
+atomic_max = _kernel_only("atomic_max")
+atomic_and = _kernel_only("atomic_and")
+atomic_or = _kernel_only("atomic_or")
+atomic_xor = _kernel_only("atomic_xor")
+
+
+class ndrange:  # noqa: N801 - Taichi's name
+    """`ti.ndrange(n, (lo, hi), ...)`: in a kernel, one flat parallel loop over the product; in
+    Python scope, an iterator over index tuples."""
+
+    def __init__(self, *dims):
+        self.dims = dims
+
+    def __iter__(self):
+        import itertools
+
+        ranges = [range(d) if isinstance(d, int) else range(*d) for d in self.dims]
+        return itertools.product(*ranges)
+

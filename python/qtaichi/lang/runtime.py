@@ -1,0 +1,83 @@
+"""The current program: `ti.init`, `ti.reset`, and auto-initialization on first use."""
+import os
+
+from qtaichi import _core
+from qtaichi.lang import types
+from qtaichi.lang.errors import TaichiError
+
+cpu = _core.Arch.cpu
+x64 = cpu
+arm64 = cpu  # any CPU is "the CPU backend" here
+
+
+class ProgramState:
+    """One `_core.Program` plus what Python needs to know about it. Fields and compiled kernels
+    remember the state they belong to, so using them after `ti.reset()` is a clear error rather
+    than a dangling pointer."""
+
+    def __init__(self, config):
+        self.config = config
+        self.core = _core.Program(config)
+        self.alive = True
+
+    def check_alive(self, what):
+        if not self.alive:
+            raise TaichiError(f"{what} belongs to a program that ti.reset() (or a new ti.init()) "
+                              "destroyed; create it again after ti.init()")
+
+
+_current = None
+
+
+def init(arch=None, debug=False, print_ir=False, default_ip=types.i32, default_fp=types.f32,
+         num_threads=0, random_seed=0, offline_cache=True, offline_cache_file_path=None,
+         log_level=None, opt_level=3, **_ignored_taichi_options):
+    """Starts a fresh program (resetting any previous one). Unknown Taichi options are accepted
+    and ignored, so existing programs run unchanged."""
+    global _current
+    reset()
+    if arch is not None and arch != cpu:
+        raise TaichiError(f"unsupported arch {arch!r}: only ti.cpu is available")
+    default_ip = types.resolve_dtype(default_ip, types.i32, types.f32)
+    default_fp = types.resolve_dtype(default_fp, types.i32, types.f32)
+    if default_ip is None or not default_ip.is_int():
+        raise TaichiError(f"default_ip must be an integer type, got {default_ip!r}")
+    if default_fp is None or not default_fp.is_float():
+        raise TaichiError(f"default_fp must be a float type, got {default_fp!r}")
+    cfg = _core.CompileConfig()
+    cfg.arch = cpu
+    cfg.debug = bool(debug)
+    cfg.print_ir = bool(print_ir) or os.environ.get("QTAICHI_PRINT_IR") == "1"
+    cfg.num_threads = int(num_threads or 0)
+    cfg.opt_level = int(opt_level)
+    cfg.random_seed = int(random_seed) & ((1 << 64) - 1)
+    cfg.offline_cache = bool(offline_cache)
+    if offline_cache_file_path:
+        cfg.cache_dir = str(offline_cache_file_path)
+    cfg.log_compile = str(log_level).lower() in ("debug", "trace") or \
+        os.environ.get("QTAICHI_LOG") == "debug"
+    cfg.default_ip = default_ip
+    cfg.default_fp = default_fp
+    _current = ProgramState(cfg)
+
+
+def reset():
+    """Destroys the current program: its fields and compiled kernels become unusable."""
+    global _current
+    if _current is not None:
+        _current.alive = False
+        _current.core = None
+        _current = None
+
+
+def get_program():
+    """The current program, initializing one with the defaults when needed."""
+    if _current is None:
+        init()
+    return _current
+
+
+def sync():
+    """Waits for launched kernels (CPU launches are synchronous)."""
+    if _current is not None:
+        _current.core.synchronize()

@@ -1,0 +1,14 @@
+#pragma once
+// Entry points of the pybind11 module qtaichi._core, one per topic file.
+#include <pybind11/pybind11.h>
+
+namespace qtaichi::python {
+
+void bind_types(pybind11::module_ &m);    // bind_types.cpp: ir::Type, op enums
+void bind_ir(pybind11::module_ &m);       // bind_ir.cpp: statements, kernels, the Builder
+void bind_snode(pybind11::module_ &m);    // bind_snode.cpp: SNode trees
+void bind_program(pybind11::module_ &m);  // bind_program.cpp: Program, CompiledKernel, launch
+void bind_field_access(pybind11::module_ &m);  // bind_field_access.cpp: Python-scope access
+void bind_errors(pybind11::module_ &m);   // module.cpp: C++ exceptions -> Python
+
+}  // namespace qtaichi::python
