@@ -206,7 +206,8 @@ TEST(Simplify, CseAcrossNestedBlocks) {
   Stmt *sum = b.binary(BinaryOp::add, a, bb);
   auto *branch = b.if_(b.binary(BinaryOp::cmp_lt, a, bb));
   b.push_block(branch->true_block.get());
-  Stmt *sum2 = b.binary(BinaryOp::add, b.arg(0), b.arg(1));  // same as sum: replaced
+  Stmt *a2 = b.arg(0);
+  Stmt *sum2 = b.binary(BinaryOp::add, a2, b.arg(1));  // same as sum: replaced
   Stmt *prod1 = b.binary(BinaryOp::mul, a, bb);
   auto *w = b.while_();
   b.push_block(w->body.get());
@@ -235,7 +236,8 @@ TEST(Simplify, NoCseAcrossTasks) {
   Kernel k("tasks");
   k.args = {{"n", types::i32()}};
   Builder b(&k);
-  Stmt *m = b.binary(BinaryOp::mul, b.arg(0), b.const_i32(2));
+  Stmt *n = b.arg(0);
+  Stmt *m = b.binary(BinaryOp::mul, n, b.const_i32(2));
   for (int loop_no = 0; loop_no < 2; loop_no++) {
     Stmt *zero = b.const_i32(0);
     auto *loop = b.range_for(zero, b.arg(0));
@@ -276,7 +278,8 @@ TEST(Simplify, ConstantConditionIf) {
   Stmt *zero = b.const_i32(0);
   auto *loop = b.range_for(zero, b.const_i32(4));
   b.push_block(loop->body.get());
-  auto *no = b.if_(b.binary(BinaryOp::cmp_gt, b.const_i32(1), b.const_i32(2)));
+  Stmt *one = b.const_i32(1);
+  auto *no = b.if_(b.binary(BinaryOp::cmp_gt, one, b.const_i32(2)));
   b.push_block(no->true_block.get());
   b.break_();
   b.pop_block();
