@@ -1,0 +1,85 @@
+import numpy as np
+import pytest
+
+import qtaichi as ti
+
+
+def test_type_aliases():
+    assert ti.int32 is ti.i32 and ti.float32 is ti.f32 and ti.uint8 is ti.u8
+    assert ti.f64 == ti.float64 and ti.i32 != ti.i64
+    assert str(ti.i16) == "i16" and repr(ti.u64) == "ti.u64"
+    assert ti.x64 == ti.cpu
+
+
+def test_unknown_taichi_options_are_ignored():
+    ti.init(arch=ti.cpu, random_seed=3, log_level="warn", offline_cache=False,
+            kernel_profiler=True, device_memory_GB=1)
+    x = ti.field(ti.i32, shape=2)
+    x[1] = 5
+    assert x[1] == 5
+
+
+def test_init_twice_resets_and_old_fields_are_unusable():
+    x = ti.field(ti.i32, shape=4)
+    x[0] = 1
+    ti.init(arch=ti.cpu)
+    with pytest.raises(ti.TaichiError, match="ti.reset"):
+        x[0]
+    y = ti.field(ti.i32, shape=4)
+    assert y[0] == 0
+
+
+def test_auto_init_on_first_use():
+    ti.reset()
+    x = ti.field(ti.f32, shape=3)
+
+    @ti.kernel
+    def k():
+        x[2] = 2.5
+
+    k()
+    assert x[2] == 2.5
+
+
+def test_kernel_recompiles_after_reset():
+    @ti.kernel
+    def k(a: ti.i32) -> ti.i32:
+        return a * 2
+
+    assert k(4) == 8
+    ti.reset()
+    ti.init(arch=ti.cpu)
+    assert k(5) == 10
+
+
+def test_default_types():
+    ti.init(arch=ti.cpu, default_ip=ti.i64, default_fp=ti.f64)
+    x = ti.field(float, shape=())
+    n = ti.field(int, shape=())
+    assert x.dtype == ti.f64 and n.dtype == ti.i64
+
+    @ti.kernel
+    def k(a: int) -> float:
+        n[None] = a * 1000000000
+        x[None] = 0.1
+        return 0.1 + a
+
+    assert k(3) == 3.1
+    assert n[None] == 3000000000
+    assert x[None] == 0.1
+
+
+def test_sync_and_print_ir_flag(capfd):
+    ti.init(arch=ti.cpu, print_ir=True)
+    x = ti.field(ti.i32, shape=4)
+
+    @ti.kernel
+    def k():
+        for i in x:
+            x[i] = i
+
+    k()
+    ti.sync()
+    out = capfd.readouterr().out
+    assert "range_for" in out or "task" in out
+    np.testing.assert_array_equal(x.to_numpy(), [0, 1, 2, 3])
