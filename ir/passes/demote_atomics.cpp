@@ -1,5 +1,8 @@
-// demote_atomics: an atomic on a local variable (the frontend emits `v += x` as one, because a
-// top-level local may become a shared temp in offload) is a plain load, op and store.
+// demote_atomics: an atomic that no other thread can race with is a plain load, op and store:
+//  - on a local variable (the frontend emits `v += x` as an atomic, because a top-level local
+//    may become a shared temp in offload);
+//  - on a primitive field element that infer_thread_safety found owned by one thread
+//    (with quant_opt_atomic_demotion; quant fields are handled by lower_quant).
 #include "ir/builder.h"
 #include "ir/passes/passes.h"
 #include "ir/visitor.h"
@@ -31,6 +34,8 @@ bool demote_atomics(Kernel &k) {
     b.set_loc(s->loc);
     Stmt *old = b.local_load(a->ptr());
     Stmt *updated = b.binary(binary_of(a->op), old, a->value());
+    // u1 arithmetic yields i32: store the variable's own type back.
+    if (updated->ret_type != a->ptr()->ret_type) updated = b.cast(updated, a->ptr()->ret_type);
     b.local_store(a->ptr(), updated);
     replace_all_uses(k.body.get(), s, old);
     s->parent->erase(s);
