@@ -190,12 +190,16 @@ def test_i8_field_arithmetic_wraps():
 
 def test_f64_precision():
     @ti.kernel
-    def sum64(n: ti.i32) -> ti.f64:
+    def sum64(n: ti.i32, d: ti.f64) -> ti.f64:
         s = ti.cast(0.0, ti.f64)
         for _ in range(1):
             for i in range(n):
-                s += ti.cast(0.1, ti.f64)
+                s += d
         return s
+
+    @ti.kernel
+    def literal_is_default_fp() -> ti.f64:
+        return ti.cast(0.1, ti.f64)  # the literal is f32 (default_fp) before the cast
 
     @ti.kernel
     def third() -> ti.f64:
@@ -206,7 +210,8 @@ def test_f64_precision():
     expected = 0.0
     for _ in range(10):
         expected += 0.1
-    assert sum64(10) == expected  # exactly Python's double arithmetic
+    assert sum64(10, 0.1) == expected  # exactly Python's double arithmetic
+    assert literal_is_default_fp() == float(np.float32(0.1))
 
 
 UNARY = [

@@ -204,15 +204,17 @@ class ExprMixin:
         return result
 
     def expr_Compare(self, node):
+        for op_node in node.ops:
+            if type(op_node) not in CMP_OPS:
+                name = {ast.Is: "is", ast.IsNot: "is not", ast.In: "in",
+                        ast.NotIn: "not in"}.get(type(op_node), type(op_node).__name__)
+                raise self.error(TaichiSyntaxError, f"unsupported comparison in a kernel: "
+                                 f"'{name}'", node)
         operands = [self.eval_ir(node.left)] + [self.eval_ir(c) for c in node.comparators]
         self.set_loc(node)
         result = None
         for i, op_node in enumerate(node.ops):
-            op = CMP_OPS.get(type(op_node))
-            if op is None:
-                raise self.error(TaichiSyntaxError, f"unsupported comparison in a kernel: "
-                                 f"'{type(op_node).__name__}'", node)
-            c = self.builder.binary(op, operands[i], operands[i + 1])
+            c = self.builder.binary(CMP_OPS[type(op_node)], operands[i], operands[i + 1])
             result = c if result is None else self.builder.binary(B.logic_and, result, c)
         return result
 
