@@ -30,6 +30,10 @@ class Kernel {
   const Type *default_ip = types::i32();
   const Type *default_fp = types::f32();
   bool debug = false;  // bounds checks and assertions
+  // Quantization options (ti.init): see QUANT_SPEC.md.
+  bool quant_store_fusion = true;    // fuse stores to members of one word
+  bool quant_atomic_demotion = true; // no CAS where one thread owns the word
+  bool check_quant_overflow = false; // report stores that wrap or saturate
   SourceLoc loc;
   // How far the pipeline has brought the kernel; the verifier checks more as these turn on.
   bool type_checked = false, offloaded = false, access_lowered = false;

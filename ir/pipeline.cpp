@@ -26,8 +26,11 @@ void run_pipeline(Kernel &k, const PipelineOptions &opt) {
   step("type_check", passes::type_check);
   step("simplify", passes::simplify);
   step("offload", passes::offload);
+  step("infer_thread_safety", passes::infer_thread_safety);
   step("demote_atomics", passes::demote_atomics);
   step("lower_access", passes::lower_access);
+  step("fuse_bit_struct_stores", passes::fuse_bit_struct_stores);
+  step("lower_quant", passes::lower_quant);
   step("simplify", passes::simplify);
 }
 

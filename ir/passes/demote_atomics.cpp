@@ -29,14 +29,20 @@ bool demote_atomics(Kernel &k) {
   Builder b(&k);
   walk_mutable(k.body.get(), [&](Stmt *s) {
     auto *a = s->as<AtomicOpStmt>();
-    if (!a || !a->ptr()->is<AllocaStmt>()) return;
+    if (!a) return;
+    bool local = a->ptr()->is<AllocaStmt>();
+    auto *field = a->ptr()->as<GlobalPtrStmt>();
+    bool owned = field && a->thread_safe && k.quant_atomic_demotion &&
+                 !field->field->is_bit_level();
+    if (!local && !owned) return;
     b.set_insert_before(s);
     b.set_loc(s->loc);
-    Stmt *old = b.local_load(a->ptr());
+    Stmt *old = local ? b.local_load(a->ptr()) : b.global_load(a->ptr());
     Stmt *updated = b.binary(binary_of(a->op), old, a->value());
     // u1 arithmetic yields i32: store the variable's own type back.
     if (updated->ret_type != a->ptr()->ret_type) updated = b.cast(updated, a->ptr()->ret_type);
-    b.local_store(a->ptr(), updated);
+    if (local) b.local_store(a->ptr(), updated);
+    else b.global_store(a->ptr(), updated);
     replace_all_uses(k.body.get(), s, old);
     s->parent->erase(s);
     changed = true;

@@ -8,7 +8,10 @@ namespace qtaichi::ir::passes {
 bool type_check(Kernel &k);        // infer types, insert casts, reject invalid operands
 bool simplify(Kernel &k);          // constant folding, algebraic identities, CSE, DCE
 bool offload(Kernel &k);           // top level -> serial and parallel range-for tasks
-bool demote_atomics(Kernel &k);    // atomics on local variables -> load, op, store
+bool infer_thread_safety(Kernel &k);  // mark stores/atomics whose word one thread owns
+bool demote_atomics(Kernel &k);    // atomics on locals and thread-owned elements -> load/op/store
 bool lower_access(Kernel &k);      // field pointers -> tree + byte offset (+ bounds checks)
+bool fuse_bit_struct_stores(Kernel &k);  // stores to one bit-struct word -> one store
+bool lower_quant(Kernel &k);       // quant loads/stores/atomics -> integer ops and CAS loops
 
 }  // namespace qtaichi::ir::passes

@@ -1,0 +1,284 @@
+// lower_quant: every load, store and atomic on a bit-level (quant) field becomes plain integer
+// work on its container word: shifts and masks to extract digits, the codecs of
+// ir/quant_codec.cpp, and, where another thread may write the same word, a compare-and-swap
+// loop expressed in IR (WhileStmt + AtomicCASStmt). Shared exponents re-round every member of
+// the group inside that loop. After this pass no quant type remains, so every backend gets
+// quantization for the price of integer atomics and CAS.
+#include <map>
+
+#include "ir/builder.h"
+#include "ir/error.h"
+#include "ir/passes/passes.h"
+#include "ir/quant_codec.h"
+#include "ir/visitor.h"
+
+namespace qtaichi::ir::passes {
+
+namespace {
+
+struct Write {
+  SNode *field;
+  Stmt *value;       // in the field's compute type; nullptr when `digits` is given
+  Stmt *digits = nullptr;
+  Stmt *bit_offset;  // i32 (dynamic inside quant arrays)
+};
+
+class LowerQuant {
+ public:
+  explicit LowerQuant(Kernel &k) : k_(k), b_(&k) {}
+
+  bool run() {
+    walk_mutable(k_.body.get(), [&](Stmt *s) { lower(s); });
+    // The bit-level addresses are unused now.
+    std::vector<Stmt *> dead;
+    walk(k_.body.get(), [&](Stmt *s) {
+      if (auto *a = s->as<GlobalAddrStmt>(); a && a->is_bit_level()) dead.push_back(s);
+    });
+    for (Stmt *s : dead) s->parent->erase(s);
+    return changed_;
+  }
+
+ private:
+  static bool bit_level(const Stmt *p) {
+    auto *a = p->as<GlobalAddrStmt>();
+    return a && a->is_bit_level();
+  }
+
+  void lower(Stmt *s) {
+    if (auto *l = s->as<GlobalLoadStmt>(); l && bit_level(l->ptr())) {
+      begin(s);
+      auto *a = l->ptr()->as<GlobalAddrStmt>();
+      QuantCodec codec(b_, container(a->field)->container_bits());
+      Stmt *word = load_word(a->field, a->byte_offset(), codec);
+      finish(s, decode(codec, word, a->field, a->bit_offset()));
+    } else if (auto *st = s->as<GlobalStoreStmt>(); st && bit_level(st->ptr())) {
+      begin(s);
+      auto *a = st->ptr()->as<GlobalAddrStmt>();
+      store(container(a->field), a->byte_offset(), {{a->field, st->value(), nullptr, a->bit_offset()}},
+            st->thread_safe);
+      finish(s, nullptr);
+    } else if (auto *bs = s->as<BitStructStoreStmt>()) {
+      begin(s);
+      std::vector<Write> writes;
+      for (size_t i = 0; i < bs->members.size(); i++)
+        writes.push_back({bs->members[i], s->ops[i + 1], nullptr,
+                          b_.const_i32(bs->members[i]->member().digits_offset)});
+      store(bs->bit_struct, bs->byte_offset(), writes, bs->thread_safe);
+      finish(s, nullptr);
+    } else if (auto *at = s->as<AtomicOpStmt>(); at && bit_level(at->ptr())) {
+      begin(s);
+      finish(s, atomic(at));
+    }
+  }
+
+  void begin(Stmt *s) {
+    b_.set_insert_before(s);
+    b_.set_loc(s->loc);
+  }
+
+  void finish(Stmt *s, Stmt *replacement) {
+    if (replacement) replace_all_uses(k_.body.get(), s, replacement);
+    s->parent->erase(s);
+    changed_ = true;
+  }
+
+  static SNode *container(SNode *field) { return field->parent(); }
+
+  Stmt *word_ptr(SNode *c, Stmt *byte_offset) {
+    auto a = std::make_unique<GlobalAddrStmt>();
+    a->field = c;
+    a->tree_id = c->tree_id();
+    a->ops = {byte_offset};
+    a->ret_type = container_type(c->container_bits());
+    return b_.insert(std::move(a));
+  }
+
+  Stmt *load_word(SNode *field, Stmt *byte_offset, QuantCodec &codec) {
+    return b_.cast(b_.global_load(word_ptr(container(field), byte_offset)), codec.work_type());
+  }
+
+  Stmt *work_offset(QuantCodec &codec, Stmt *bit_offset) {
+    return b_.cast(bit_offset, codec.work_type());
+  }
+
+  // The field's value in a word (work type).
+  Stmt *decode(QuantCodec &codec, Stmt *word, SNode *f, Stmt *bit_offset) {
+    const QuantType *q = f->quant_type();
+    Stmt *digits = codec.extract(word, work_offset(codec, bit_offset), q->digits_bits());
+    if (q->kind() != QuantKind::float_) return codec.decode_int_digits(q, digits);
+    Stmt *exp = codec.extract(word, codec.work_const(f->member().exponent_offset),
+                              q->exponent_bits());
+    if (f->member().shared_group >= 0) return codec.decode_shared(q, exp, digits);
+    return codec.decode_float(q, exp, digits);
+  }
+
+  // The new word: `old` (work type; may be null when every member is written) with the written
+  // members replaced; shared-exponent groups are re-rounded as a whole. Sets *covers_all when
+  // the result does not depend on `old`.
+  Stmt *compose(QuantCodec &codec, SNode *c, Stmt *old, const std::vector<Write> &writes,
+                bool *covers_all) {
+    Stmt *mask = codec.work_const(0), *bits = codec.work_const(0);
+    auto put = [&](Stmt *field_bits, Stmt *offset, int width) {
+      Stmt *off = work_offset(codec, offset);
+      mask = b_.binary(BinaryOp::bit_or, mask, codec.place(codec.mask(width), off));
+      bits = b_.binary(BinaryOp::bit_or, bits, codec.place(field_bits, off));
+    };
+    std::map<int, std::vector<const Write *>> groups;
+    std::vector<SNode *> written;
+    for (const Write &w : writes) {
+      written.push_back(w.field);
+      const QuantType *q = w.field->quant_type();
+      if (w.field->member().shared_group >= 0) {
+        groups[w.field->member().shared_group].push_back(&w);
+        continue;
+      }
+      if (q->kind() != QuantKind::float_) {
+        put(w.digits ? w.digits : codec.encode_int_digits(q, w.value), w.bit_offset,
+            q->digits_bits());
+      } else {
+        Stmt *e, *d;
+        codec.encode_float(q, w.value, &e, &d);
+        put(e, b_.const_i32(w.field->member().exponent_offset), q->exponent_bits());
+        put(d, w.bit_offset, q->digits_bits());
+      }
+    }
+    for (auto &[group, members] : groups) {
+      // Every member of the group: its new value if written, else its current value.
+      std::vector<std::pair<SNode *, Stmt *>> values;
+      for (auto &child : c->children()) {
+        if (child->member().shared_group != group) continue;
+        Stmt *v = nullptr;
+        for (const Write *w : members)
+          if (w->field == child.get()) v = w->value;
+        if (!v) {
+          if (!old) compile_error(ErrorKind::internal, "shared group read without a word", b_.loc());
+          v = decode(codec, old, child.get(), b_.const_i32(child->member().digits_offset));
+        }
+        values.push_back({child.get(), v});
+      }
+      const QuantType *q = values[0].first->quant_type();
+      Stmt *e = nullptr;
+      for (auto &[f, v] : values) {
+        Stmt *ev = codec.shared_exponent_of(q, v);
+        e = e ? b_.binary(BinaryOp::max, e, ev) : ev;
+      }
+      e = codec.clamp_shared_exponent(q, e);
+      put(b_.cast(e, codec.work_type()), b_.const_i32(values[0].first->member().exponent_offset),
+          q->exponent_bits());
+      for (auto &[f, v] : values) {
+        written.push_back(f);
+        put(codec.encode_shared_digits(f->quant_type(), v, e),
+            b_.const_i32(f->member().digits_offset), f->quant_type()->digits_bits());
+      }
+    }
+    *covers_all = c->kind() == SNodeKind::bit_struct;
+    for (auto &child : c->children()) {
+      bool found = false;
+      for (SNode *f : written) found = found || f == child.get();
+      *covers_all = *covers_all && found;
+    }
+    if (*covers_all || !old) return bits;
+    return b_.binary(BinaryOp::bit_or, b_.binary(BinaryOp::bit_and, old, b_.unary(UnaryOp::bit_not, mask)),
+                     bits);
+  }
+
+  bool needs_old(SNode *c, const std::vector<Write> &writes) {
+    if (c->kind() != SNodeKind::bit_struct) return true;
+    for (auto &child : c->children()) {
+      bool found = false;
+      for (const Write &w : writes) found = found || w.field == child.get();
+      if (!found) return true;
+    }
+    return false;
+  }
+
+  // Runs `body(old_word) -> new_word` on the word: one plain store when no other thread can
+  // touch the word, else a compare-and-swap loop.
+  void update_word(SNode *c, Stmt *byte_offset, bool thread_safe,
+                   const std::function<Stmt *(QuantCodec &, Stmt *)> &body) {
+    QuantCodec codec(b_, c->container_bits());
+    const Type *ct = container_type(c->container_bits());
+    Stmt *ptr = word_ptr(c, byte_offset);
+    if (thread_safe) {
+      Stmt *old = b_.cast(b_.global_load(ptr), codec.work_type());
+      b_.global_store(ptr, b_.cast(body(codec, old), ct));
+      return;
+    }
+    WhileStmt *loop = b_.while_();
+    b_.push_block(loop->body.get());
+    Stmt *old = b_.global_load(ptr);
+    Stmt *updated = b_.cast(body(codec, b_.cast(old, codec.work_type())), ct);
+    Stmt *prev = b_.atomic_cas(ptr, old, updated);
+    IfStmt *done = b_.if_(b_.binary(BinaryOp::cmp_eq, prev, old));
+    b_.push_block(done->true_block.get());
+    b_.break_();
+    b_.pop_block();
+    b_.pop_block();
+  }
+
+  void store(SNode *c, Stmt *byte_offset, const std::vector<Write> &writes, bool thread_safe) {
+    if (!needs_old(c, writes)) {
+      // Every member is written: one plain store of the whole word, no read, no CAS.
+      QuantCodec codec(b_, c->container_bits());
+      bool all;
+      Stmt *word = compose(codec, c, nullptr, writes, &all);
+      b_.global_store(word_ptr(c, byte_offset), b_.cast(word, container_type(c->container_bits())));
+      return;
+    }
+    bool demote = thread_safe && k_.quant_atomic_demotion;
+    update_word(c, byte_offset, demote, [&](QuantCodec &codec, Stmt *old) {
+      bool all;
+      return compose(codec, c, old, writes, &all);
+    });
+  }
+
+  Stmt *atomic(AtomicOpStmt *at) {
+    auto *a = at->ptr()->as<GlobalAddrStmt>();
+    SNode *f = a->field;
+    const QuantType *q = f->quant_type();
+    Stmt *result = b_.local_var(f->dtype());
+    bool demote = at->thread_safe && k_.quant_atomic_demotion;
+    update_word(container(f), a->byte_offset(), demote, [&](QuantCodec &codec, Stmt *old) {
+      Stmt *old_value = decode(codec, old, f, a->bit_offset());
+      b_.local_store(result, old_value);
+      Write w{f, nullptr, nullptr, a->bit_offset()};
+      bool digits_domain = q->kind() != QuantKind::float_ &&
+                           (at->op == AtomicOp::add || at->op == AtomicOp::sub ||
+                            at->op == AtomicOp::bit_and || at->op == AtomicOp::bit_or ||
+                            at->op == AtomicOp::bit_xor);
+      if (digits_domain) {
+        // Exact in digits, wrapping modulo 2^bits.
+        Stmt *od = codec.extract(old, b_.cast(a->bit_offset(), codec.work_type()), q->digits_bits());
+        Stmt *dv = codec.encode_int_digits(q, at->value());
+        BinaryOp op = at->op == AtomicOp::add ? BinaryOp::add
+                      : at->op == AtomicOp::sub ? BinaryOp::sub
+                      : at->op == AtomicOp::bit_and ? BinaryOp::bit_and
+                      : at->op == AtomicOp::bit_or ? BinaryOp::bit_or : BinaryOp::bit_xor;
+        w.digits = b_.binary(BinaryOp::bit_and, b_.binary(op, od, dv), codec.mask(q->digits_bits()));
+      } else {
+        if (q->kind() == QuantKind::float_ && (at->op == AtomicOp::bit_and ||
+                                               at->op == AtomicOp::bit_or ||
+                                               at->op == AtomicOp::bit_xor))
+          compile_error(ErrorKind::type, "bit atomics need an integer field, '" + f->str() +
+                                             "' is " + q->str(), at->loc);
+        BinaryOp op = at->op == AtomicOp::add ? BinaryOp::add
+                      : at->op == AtomicOp::sub ? BinaryOp::sub
+                      : at->op == AtomicOp::min ? BinaryOp::min : BinaryOp::max;
+        w.value = b_.binary(op, old_value, at->value());
+      }
+      bool all;
+      return compose(codec, container(f), old, {w}, &all);
+    });
+    return b_.local_load(result);
+  }
+
+  Kernel &k_;
+  Builder b_;
+  bool changed_ = false;
+};
+
+}  // namespace
+
+bool lower_quant(Kernel &k) { return LowerQuant(k).run(); }
+
+}  // namespace qtaichi::ir::passes
