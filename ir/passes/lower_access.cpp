@@ -26,9 +26,11 @@ class LowerAccess {
 
  private:
   void check_bounds(Stmt *index, Stmt *extent, int axis, const std::string &what) {
-    Stmt *ok = b_.binary(BinaryOp::logic_and,
-                         b_.binary(BinaryOp::cmp_ge, index, b_.const_int(index->ret_type, 0)),
-                         b_.binary(BinaryOp::cmp_lt, index, extent));
+    // One statement at a time: the order of evaluation of call arguments is unspecified, and
+    // the printed IR (goldens, cache key) must not depend on the compiler.
+    Stmt *above = b_.binary(BinaryOp::cmp_ge, index, b_.const_int(index->ret_type, 0));
+    Stmt *below = b_.binary(BinaryOp::cmp_lt, index, extent);
+    Stmt *ok = b_.binary(BinaryOp::logic_and, above, below);
     std::string bound = extent->is<ConstStmt>() ? std::to_string(extent->as<ConstStmt>()->ival)
                                                 : "%d";
     std::vector<Stmt *> args{index};
@@ -81,9 +83,10 @@ class LowerAccess {
       for (int axis = 0; axis < arg.ndim; axis++)
         check_bounds(p->ops[axis], shape[axis], axis, "ndarray '" + arg.name + "'");
     Stmt *linear = i64(p->ops[0]);
-    for (int axis = 1; axis < arg.ndim; axis++)
-      linear = b_.binary(BinaryOp::add, b_.binary(BinaryOp::mul, linear, i64(shape[axis])),
-                         i64(p->ops[axis]));
+    for (int axis = 1; axis < arg.ndim; axis++) {
+      Stmt *scaled = b_.binary(BinaryOp::mul, linear, i64(shape[axis]));
+      linear = b_.binary(BinaryOp::add, scaled, i64(p->ops[axis]));
+    }
     auto addr = std::make_unique<ExternalAddrStmt>();
     addr->arg_id = p->arg_id;
     addr->ops = {b_.binary(BinaryOp::mul, linear, c64(arg.type->bytes()))};
