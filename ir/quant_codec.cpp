@@ -90,7 +90,9 @@ void QuantCodec::encode_float(const QuantType *q, Stmt *value, Stmt **exponent, 
   Stmt *e32 = bin(BinaryOp::bit_and, bin(BinaryOp::shr, bits, u32(23)), u32(0xff));
   Stmt *sig = bin(BinaryOp::bit_or, bin(BinaryOp::bit_and, bits, u32(0x7fffff)), u32(0x800000));
   // Round the 24-bit significand to d fraction bits (half up); a carry bumps the exponent.
-  Stmt *rounded = bin(BinaryOp::shr, bin(BinaryOp::add, sig, u32(1u << (22 - d))), u32(23 - d));
+  Stmt *rounded = d >= 23 ? sig  // all 23 fraction bits fit: nothing to round
+                          : bin(BinaryOp::shr, bin(BinaryOp::add, sig, u32(1u << (22 - d))),
+                                u32(23 - d));
   Stmt *carry = bin(BinaryOp::shr, rounded, u32(d + 1));
   Stmt *m = bin(BinaryOp::bit_and, bin(BinaryOp::shr, rounded, carry), u32((1u << d) - 1));
   Stmt *e = bin(BinaryOp::add, bin(BinaryOp::add, b_.cast(e32, types::i32()), i32(bias(q) - 127)),
