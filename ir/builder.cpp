@@ -113,7 +113,7 @@ Stmt *Builder::global_ptr(SNode *field, const std::vector<Stmt *> &indices) {
     compile_error(ErrorKind::index,
                   "field '" + field->str() + "' has " + std::to_string(field->num_axes()) +
                       " ind" + (field->num_axes() == 1 ? "ex" : "ices") + ", but " +
-                      std::to_string(indices.size()) + " were given",
+                      std::to_string(indices.size()) + (indices.size() == 1 ? " was" : " were") + " given",
                   loc_);
   for (Stmt *i : indices)
     if (!i->ret_type->is_int())
@@ -136,7 +136,7 @@ Stmt *Builder::external_ptr(int arg_id, const std::vector<Stmt *> &indices) {
     compile_error(ErrorKind::index,
                   "ndarray '" + a.name + "' has " + std::to_string(a.ndim) + " dimension" +
                       (a.ndim == 1 ? "" : "s") + ", but " + std::to_string(indices.size()) +
-                      " indices were given",
+                      (indices.size() == 1 ? " index was" : " indices were") + " given",
                   loc_);
   for (Stmt *i : indices)
     if (!i->ret_type->is_int())

@@ -87,7 +87,7 @@ uint8_t *Program::element_address(const ir::SNode *field, const std::vector<int6
   if (static_cast<int>(index.size()) != field->num_axes())
     throw std::out_of_range("field '" + field->str() + "' has " +
                             std::to_string(field->num_axes()) + " indices, but " +
-                            std::to_string(index.size()) + " were given");
+                            std::to_string(index.size()) + (index.size() == 1 ? " was" : " were") + " given");
   for (int a = 0; a < field->num_axes(); a++)
     if (index[a] < 0 || index[a] >= field->shape()[a])
       throw std::out_of_range("index " + std::to_string(index[a]) + " is out of range [0, " +

@@ -137,7 +137,7 @@ TEST_F(BuilderTest, WrongIndexCountIsAnIndexError) {
   auto err = qtaichi::testing::compile_error_of([&] { b.global_ptr(x, {i}); });
   ASSERT_TRUE(err);
   EXPECT_EQ(err->kind(), ErrorKind::index);
-  EXPECT_STREQ(err->what(), "field 'x' has 2 indices, but 1 were given");
+  EXPECT_STREQ(err->what(), "field 'x' has 2 indices, but 1 was given");
   err = qtaichi::testing::compile_error_of([&] { b.global_ptr(y, {i, i}); });
   ASSERT_TRUE(err);
   EXPECT_EQ(err->kind(), ErrorKind::index);
