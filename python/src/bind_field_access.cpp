@@ -81,6 +81,27 @@ std::string numpy_dtype_name(const Type *t) {
 }
 
 // Calls fn(element byte offset, flat C-order index) for every element of a materialized field.
+// True when element k (in C order) sits at base_offset + k * bytes: one memcpy copies the field.
+bool is_c_contiguous(const SNode *f) {
+  const auto &shape = f->shape();
+  int64_t stride = f->dtype()->bytes();
+  std::vector<int64_t> expected(shape.size());
+  for (int a = static_cast<int>(shape.size()) - 1; a >= 0; a--) {
+    expected[a] = stride;
+    stride *= shape[a];
+  }
+  std::vector<int> seen(shape.size(), 0);
+  for (const ir::AxisTerm &t : f->terms()) {
+    if (t.divisor != 1 || t.needs_mod || t.size != shape[t.axis] ||
+        t.stride_bytes != expected[t.axis])
+      return false;
+    seen[t.axis]++;
+  }
+  for (int s : seen)
+    if (s != 1) return false;
+  return true;
+}
+
 template <typename Fn>
 void for_each_element(const SNode *f, Fn fn) {
   const auto &shape = f->shape();
@@ -139,6 +160,10 @@ void bind_field_access(py::module_ &m) {
     auto *dst = static_cast<uint8_t *>(out.mutable_data());
     const uint8_t *base = field_base(p, f);
     size_t bytes = static_cast<size_t>(f->dtype()->bytes());
+    if (is_c_contiguous(f)) {
+      std::memcpy(dst, base + f->base_offset(), bytes * static_cast<size_t>(f->num_elements()));
+      return out;
+    }
     for_each_element(f, [&](int64_t off, int64_t flat) {
       std::memcpy(dst + flat * static_cast<int64_t>(bytes), base + off, bytes);
     });
@@ -156,6 +181,10 @@ void bind_field_access(py::module_ &m) {
     const auto *src = static_cast<const uint8_t *>(arr.data());
     uint8_t *base = field_base(p, f);
     size_t bytes = static_cast<size_t>(f->dtype()->bytes());
+    if (is_c_contiguous(f)) {
+      std::memcpy(base + f->base_offset(), src, bytes * static_cast<size_t>(f->num_elements()));
+      return;
+    }
     for_each_element(f, [&](int64_t off, int64_t flat) {
       std::memcpy(base + off, src + flat * static_cast<int64_t>(bytes), bytes);
     });

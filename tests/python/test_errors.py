@@ -109,7 +109,7 @@ def test_wrong_number_of_indices():
         x[1] = 2.0  # E-nidx
 
     with pytest.raises(ti.TaichiIndexError,
-                       match=r"^field 'x' has 2 indices, but 1 were given\n") as e:
+                       match=r"^field 'x' has 2 indices, but 1 was given\n") as e:
         k()
     assert_located(e, "E-nidx", "k")
 
@@ -278,3 +278,40 @@ def test_errors_are_not_cached_and_kernel_fixes_nothing():
     for _ in range(2):
         with pytest.raises(ti.TaichiNameError):
             k()
+
+
+def test_break_in_the_parallel_loop():
+    @ti.kernel
+    def k():
+        for i in range(4):
+            break  # E-pbreak
+
+    with pytest.raises(ti.TaichiSyntaxError, match=r"^'break' is not allowed in the outermost "
+                                                   r"\(parallel\) loop") as e:
+        k()
+    assert_located(e, "E-pbreak", "k")
+
+
+def test_loop_variable_count_mismatch():
+    x = ti.field(ti.i32, shape=(2, 2))
+
+    @ti.kernel
+    def k():
+        for i in x:  # E-nvars
+            pass
+
+    with pytest.raises(ti.TaichiSyntaxError, match=r"^this loop has 2 indices but 1 loop "
+                                                   r"variable\n") as e:
+        k()
+    assert_located(e, "E-nvars", "k")
+
+
+def test_float_loop_bound():
+    @ti.kernel
+    def k(a: ti.f32):
+        for i in range(a):  # E-fbound
+            pass
+
+    with pytest.raises(ti.TaichiTypeError, match=r"must be an integer, got f32\n") as e:
+        k(1.0)
+    assert_located(e, "E-fbound", "k")

@@ -191,7 +191,7 @@ def test_python_scope_index_out_of_range():
 
 def test_python_scope_wrong_number_of_indices():
     x = ti.field(ti.i32, shape=(4, 8))
-    with pytest.raises(ti.TaichiIndexError, match=r"has 2 indices, but 1 were given"):
+    with pytest.raises(ti.TaichiIndexError, match=r"has 2 indices, but 1 was given"):
         x[1]
 
 
@@ -205,3 +205,37 @@ def test_named_field_in_messages():
     x = ti.field(ti.i32, shape=2, name="pressure")
     with pytest.raises(ti.TaichiIndexError, match="field 'pressure'"):
         x[5]
+
+
+def test_column_major_layout_roundtrip():
+    x = ti.field(ti.f64)
+    ti.root.dense(ti.j, 8).dense(ti.i, 4).place(x)
+    assert x.shape == (4, 8)
+    arr = np.arange(32, dtype=np.float64).reshape(4, 8) / 4
+    x.from_numpy(arr)
+    np.testing.assert_array_equal(x.to_numpy(), arr)
+
+    @ti.kernel
+    def k() -> ti.f64:
+        return x[3, 1] * 1000 + x[1, 3]
+
+    assert k() == arr[3, 1] * 1000 + arr[1, 3]
+
+
+def test_invalid_dense_size_points_at_the_caller():
+    with pytest.raises(ti.TaichiCompilationError,
+                       match=r"^dense\(\) sizes must be positive, got 0\n  File .*line \d+, in "
+                             r"test_invalid_dense_size_points_at_the_caller:\n    ti.root.dense"):
+        ti.root.dense(ti.i, 0)
+
+
+def test_field_of_a_reset_program_in_a_kernel():
+    x = ti.field(ti.i32, shape=4)
+    ti.init(arch=ti.cpu)
+
+    @ti.kernel
+    def k():
+        x[0] = 1
+
+    with pytest.raises(ti.TaichiSyntaxError, match="belongs to a program destroyed"):
+        k()

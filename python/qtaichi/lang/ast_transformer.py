@@ -312,8 +312,9 @@ class KernelTransformer(ExprMixin, CallMixin):
                 args = args[:2]
             return [(0, args[0])] if len(args) == 1 else [tuple(args)]
         if func is ops.ndrange:
-            if it.keywords:
-                raise self.error(TaichiSyntaxError, "ti.ndrange() takes no keywords", it)
+            if it.keywords or not it.args:
+                raise self.error(TaichiSyntaxError, "ti.ndrange() takes one or more extents and "
+                                 "no keywords", it)
             dims = []
             for a in it.args:
                 v = self.eval(a)

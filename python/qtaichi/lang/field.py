@@ -42,7 +42,8 @@ class Field:
         try:
             self._node = parent._node.place(self.dtype, self.name)
         except CoreCompileError as e:
-            raise from_core_compile_error(e) from None
+            file, line, func = _user_location()
+            raise from_core_compile_error(e, func, file, line) from None
         self._state = parent._state
 
     def _label(self):
@@ -88,7 +89,7 @@ class Field:
         if len(index) != node.num_axes:
             n = node.num_axes
             raise _error(TaichiIndexError, f"field '{self._label()}' has {n} "
-                         f"ind{'ex' if n == 1 else 'ices'}, but {len(index)} were given")
+                         f"ind{'ex' if n == 1 else 'ices'}, but {len(index)} {'was' if len(index) == 1 else 'were'} given")
         return index
 
     def __getitem__(self, key):

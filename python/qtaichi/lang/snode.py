@@ -73,11 +73,13 @@ class SNode:
 
 def _call_core(fn):
     from qtaichi.lang.errors import CoreCompileError, from_core_compile_error
+    from qtaichi.lang.field import _user_location
 
     try:
         return fn()
     except CoreCompileError as e:
-        raise from_core_compile_error(e) from None
+        file, line, func = _user_location()
+        raise from_core_compile_error(e, func, file, line) from None
 
 
 class _Root:
