@@ -89,8 +89,23 @@ class Verifier {
                       s->ops[0]->ret_type->str());
         break;
       case StmtKind::GlobalLoadStmt:
+        pointer(s, s->ops[0], false);
+        break;
       case StmtKind::AtomicCASStmt:
         pointer(s, s->ops[0], false);
+        if (k_.type_checked && (s->ops[1]->ret_type != s->ops[0]->ret_type ||
+                                s->ops[2]->ret_type != s->ops[0]->ret_type))
+          fail(s, "compare-and-swap operands must have the destination's type " +
+                      s->ops[0]->ret_type->str());
+        break;
+      case StmtKind::TernaryOpStmt:
+        if (k_.type_checked &&
+            (s->ops[1]->ret_type != s->ret_type || s->ops[2]->ret_type != s->ret_type))
+          fail(s, "select branches must have the result's type " + s->ret_type->str());
+        break;
+      case StmtKind::GlobalAddrStmt:
+      case StmtKind::ExternalAddrStmt:
+        if (!k_.access_lowered) fail(s, "a lowered address before lower_access");
         break;
       case StmtKind::LocalLoadStmt:
         pointer(s, s->ops[0], true);
