@@ -2,6 +2,8 @@
 import ast
 import functools
 import inspect
+import math
+import os
 import struct
 import textwrap
 
@@ -10,7 +12,8 @@ import numpy as np
 from qtaichi import _core
 from qtaichi.lang import runtime, types
 from qtaichi.lang.ast_transformer import KernelTransformer
-from qtaichi.lang.errors import (CoreCompileError, CoreRuntimeError, TaichiRuntimeTypeError,
+from qtaichi.lang.errors import (CoreCompileError, CoreRuntimeError, TaichiError,
+                                 TaichiRuntimeTypeError,
                                  TaichiSyntaxError, TaichiTypeError, format_message,
                                  from_core_compile_error, from_core_runtime_error)
 
@@ -20,8 +23,8 @@ _MASK64 = (1 << 64) - 1
 def _f32_bits(v):
     try:
         return struct.unpack("<I", struct.pack("<f", v))[0]
-    except OverflowError:  # beyond f32's range: the f32 conversion gives +-inf
-        return int(np.array(v, dtype=np.float32).view(np.uint32))
+    except OverflowError:  # rounds beyond f32's range: the conversion gives +-inf
+        return struct.unpack("<I", struct.pack("<f", math.copysign(math.inf, v)))[0]
 
 
 class _Parsed:
@@ -135,7 +138,13 @@ class Kernel:
         state = runtime.get_program()
         if self._compiled is None or self._compiled[0] is not state:
             self._compiled = None
-            self._compile(state)
+            try:
+                self._compile(state)
+            except TaichiError as e:
+                if os.environ.get("QTAICHI_FULL_TRACEBACK") == "1":
+                    raise
+                # The message already points at the user's line: hide the compiler's frames.
+                raise e.with_traceback(None) from None
         return self._compiled
 
     # ---- launching ----
