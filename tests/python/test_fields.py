@@ -239,3 +239,15 @@ def test_field_of_a_reset_program_in_a_kernel():
 
     with pytest.raises(ti.TaichiSyntaxError, match="belongs to a program destroyed"):
         k()
+
+
+def test_python_scope_huge_index_and_bad_values():
+    x = ti.field(ti.i32, shape=4, name="x")
+    with pytest.raises(ti.TaichiIndexError, match=r"index 1180591620717411303424 is out of range"):
+        x[2**70]
+    with pytest.raises(ti.TaichiTypeError, match=r"field 'x' must be indexed by integers"):
+        x[1.5]
+    with pytest.raises(ti.TaichiTypeError, match=r"field 'x' holds i32 scalars, got str"):
+        x[0] = "1"
+    x[1] = np.array(7)
+    assert x[1] == 7

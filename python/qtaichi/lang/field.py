@@ -87,9 +87,14 @@ class Field:
             raise _error(TaichiTypeError, f"field '{self._label()}' must be indexed by "
                          f"integers, got {key!r}") from None
         if len(index) != node.num_axes:
-            n = node.num_axes
+            n, got = node.num_axes, len(index)
             raise _error(TaichiIndexError, f"field '{self._label()}' has {n} "
-                         f"ind{'ex' if n == 1 else 'ices'}, but {len(index)} {'was' if len(index) == 1 else 'were'} given")
+                         f"ind{'ex' if n == 1 else 'ices'}, but {got} "
+                         f"{'was' if got == 1 else 'were'} given")
+        for axis, (i, n) in enumerate(zip(index, node.shape)):
+            if not 0 <= i < n:  # checked here too: huge ints would not reach C++ as int64
+                raise _error(TaichiIndexError, f"index {i} is out of range [0, {n}) on axis "
+                             f"{axis} of field '{self._label()}'")
         return index
 
     def __getitem__(self, key):
@@ -103,7 +108,7 @@ class Field:
     def __setitem__(self, key, value):
         index = self._indices(key)
         prog, node = self._program()
-        _check_scalar(value, self)
+        value = _check_scalar(value, self)
         try:
             _core.write_element(prog, node, index, value)
         except IndexError as e:
@@ -126,7 +131,7 @@ class Field:
 
     def fill(self, value):
         prog, node = self._program()
-        _check_scalar(value, self)
+        value = _check_scalar(value, self)
         _core.field_fill(prog, node, value)
 
     def copy_from(self, other):
@@ -134,8 +139,10 @@ class Field:
 
 
 def _check_scalar(value, field):
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
     if isinstance(value, (bool, int, float, np.integer, np.floating)):
-        return
+        return value
     raise _error(TaichiTypeError, f"field '{field._label()}' holds {field.dtype} scalars, "
                  f"got {type(value).__name__} {value!r}")
 
