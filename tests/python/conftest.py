@@ -1,5 +1,6 @@
 import os
 import sys
+import tempfile
 
 import pytest
 
@@ -7,6 +8,10 @@ import pytest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "python"))
 
 import qtaichi as ti  # noqa: E402
+
+# A kernel cache of this session only: a cache left by an older build must not hide a compiler
+# change (its key does not cover the compiler's own code).
+os.environ["QTAICHI_CACHE_DIR"] = tempfile.mkdtemp(prefix="qtaichi-test-cache-")
 
 
 @pytest.fixture(autouse=True)

@@ -83,3 +83,23 @@ def test_sync_and_print_ir_flag(capfd):
     out = capfd.readouterr().out
     assert "range_for" in out or "task" in out
     np.testing.assert_array_equal(x.to_numpy(), [0, 1, 2, 3])
+
+
+def test_offline_cache_hit_in_a_new_program(tmp_path):
+    # Named field: an unnamed one prints as f<global SNode id>, which differs between programs
+    # of one process and so misses the cache (reported to the core).
+    ti.init(arch=ti.cpu, offline_cache=True, offline_cache_file_path=str(tmp_path))
+    x = ti.field(ti.i32, shape=8, name="x")
+
+    @ti.kernel
+    def k(a: ti.i32):
+        for i in x:
+            x[i] = i * a
+
+    k(3)
+    assert not k._compiled[1].cache_hit
+    ti.init(arch=ti.cpu, offline_cache=True, offline_cache_file_path=str(tmp_path))
+    x = ti.field(ti.i32, shape=8, name="x")
+    k(5)
+    assert k._compiled[1].cache_hit
+    np.testing.assert_array_equal(x.to_numpy(), np.arange(8) * 5)

@@ -52,8 +52,9 @@ def init(arch=None, debug=False, print_ir=False, default_ip=types.i32, default_f
     cfg.opt_level = int(opt_level)
     cfg.random_seed = int(random_seed) & ((1 << 64) - 1)
     cfg.offline_cache = bool(offline_cache)
-    if offline_cache_file_path:
-        cfg.cache_dir = str(offline_cache_file_path)
+    cache_dir = offline_cache_file_path or os.environ.get("QTAICHI_CACHE_DIR")
+    if cache_dir:
+        cfg.cache_dir = str(cache_dir)
     cfg.log_compile = str(log_level).lower() in ("debug", "trace") or \
         os.environ.get("QTAICHI_LOG") == "debug"
     cfg.default_ip = default_ip
