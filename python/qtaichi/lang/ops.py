@@ -77,7 +77,6 @@ def atan2(y, x):
 
 
 def cast(x, dtype):
-    import numpy as np
 
     from qtaichi.lang import types
 
