@@ -77,7 +77,6 @@ def atan2(y, x):
 
 
 def cast(x, dtype):
-
     from qtaichi.lang import types
 
     return types.to_numpy_dtype(dtype).type(x).item()
