@@ -51,7 +51,7 @@ TEST(EndToEnd, ReturnsASumOfATopLevelLocal) {
   k->args.push_back({"n", types::i32()});
   k->ret_type = types::i32();
   Builder b(k);
-  Stmt *s = b.alloca(types::i32());
+  Stmt *s = b.local_var(types::i32());
   b.local_store(s, b.const_i32(0));
   auto *loop = b.range_for(b.const_i32(0), b.arg(0));
   b.push_block(loop->body.get());
