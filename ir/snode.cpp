@@ -1,7 +1,6 @@
 #include "ir/snode.h"
 
 #include <algorithm>
-#include <atomic>
 #include <map>
 
 #include "ir/error.h"
@@ -9,10 +8,6 @@
 namespace qtaichi::ir {
 
 namespace {
-int next_snode_id() {
-  static std::atomic<int> counter{0};
-  return counter++;
-}
 int64_t align_up(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
 }  // namespace
 
@@ -21,7 +16,11 @@ SNode *SNode::add_child(SNodeKind kind) {
     throw CompileError(ErrorKind::compile, "cannot add fields to a tree that is already in use");
   if (kind_ == SNodeKind::place)
     throw CompileError(ErrorKind::compile, "a place node cannot have children");
-  children_.push_back(std::unique_ptr<SNode>(new SNode(kind, this, next_snode_id())));
+  // Ids count within the tree, so a program that makes the same fields gets the same names
+  // (unnamed fields print as f<id>) and the same printed IR: the cache key.
+  SNode *root = this;
+  while (root->parent_) root = root->parent_;
+  children_.push_back(std::unique_ptr<SNode>(new SNode(kind, this, ++root->last_id_)));
   return children_.back().get();
 }
 
@@ -286,7 +285,7 @@ int64_t SNode::element_bit_offset(const std::vector<int64_t> &index) const {
 }
 
 SNodeTree::SNodeTree(int tree_id)
-    : id_(tree_id), root_(new SNode(SNodeKind::root, nullptr, next_snode_id())) {}
+    : id_(tree_id), root_(new SNode(SNodeKind::root, nullptr, 0)) {}
 
 std::vector<SNode *> SNodeTree::fields() const {
   std::vector<SNode *> out;

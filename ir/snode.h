@@ -101,6 +101,7 @@ class SNode {
   const QuantType *quant_ = nullptr;
   BitStructMember member_;
   int container_bits_ = 0, bits_used_ = 0, next_group_ = 0;
+  int last_id_ = 0;  // root only: the last id given to a node of this tree
   std::string name_;
   std::vector<int64_t> shape_;
   int tree_id_ = -1;

@@ -370,6 +370,7 @@ class PrintStmt : public StmtBase<PrintStmt, StmtKind::PrintStmt> {
 class AssertStmt : public StmtBase<AssertStmt, StmtKind::AssertStmt> {
  public:
   std::string message;
+  bool index_check = false;  // a bounds check (reported as an index error)
   bool has_side_effects() const override { return true; }
 };
 

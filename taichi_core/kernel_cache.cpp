@@ -9,11 +9,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "qtaichi_build_id.h"  // generated: a hash of the compiler's sources
+
 namespace qtaichi {
 
 namespace {
 
-constexpr const char *kCompilerVersion = "qtaichi-0.1.0/cache-1";
+constexpr const char *kCompilerVersion = "qtaichi-0.1.0/" QTAICHI_BUILD_ID;
 constexpr const char *kMagic = "QTKC1";
 
 uint64_t fnv1a(const std::string &s, uint64_t seed) {

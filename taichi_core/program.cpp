@@ -143,7 +143,7 @@ CompiledKernel *Program::compile(ir::Kernel *kernel) {
     memory_cache_[key] = ck->code_;
   }
   for (const auto &a : ck->code_->assertions)
-    ck->assertions_.push_back({a.message, a.loc, a.num_args});
+    ck->assertions_.push_back({a.message, a.loc, a.num_args, a.index_check});
   ck->compile_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                               start).count();
   if (config_.log_compile)
@@ -179,8 +179,7 @@ uint64_t Program::launch(CompiledKernel *kernel, const std::vector<uint64_t> &ar
   if (ctx.error_code != 0) {
     const auto &a = kernel->assertions_.at(static_cast<size_t>(ctx.error_code - 1));
     std::string msg = format_message(a.message, ctx.error_args, a.num_args);
-    bool index_error = a.message.find("out of range") != std::string::npos;
-    throw KernelRuntimeError(msg, a.loc, index_error);
+    throw KernelRuntimeError(msg, a.loc, a.index_check);
   }
   return result;
 }

@@ -74,6 +74,7 @@ class CompiledKernel {
     std::string message;
     ir::SourceLoc loc;
     int num_args;
+    bool index_check;
   };
   std::vector<Assertion> assertions_;  // by error code - 1
   std::shared_ptr<codegen::CpuKernel> code_;  // shared by kernels with identical code

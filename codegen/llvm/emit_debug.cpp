@@ -41,7 +41,7 @@ void KernelEmitter::emit_print(const PrintStmt *s) {
 void KernelEmitter::emit_assert(const AssertStmt *s) {
   int code = static_cast<int>(out_.assertions.size()) + 1;
   int nargs = std::min<int>(static_cast<int>(s->ops.size()) - 1, rt::kMaxAssertArgs);
-  out_.assertions.push_back({s->message, s->loc, nargs});
+  out_.assertions.push_back({s->message, s->loc, nargs, s->index_check});
   auto *fail = llvm::BasicBlock::Create(ctx_, "assert.fail", fn_);
   auto *record = llvm::BasicBlock::Create(ctx_, "assert.record", fn_);
   auto *leave = llvm::BasicBlock::Create(ctx_, "assert.leave", fn_);

@@ -27,6 +27,7 @@ struct LlvmAssertion {
   std::string message;
   ir::SourceLoc loc;
   int num_args = 0;
+  bool index_check = false;
 };
 
 struct LlvmKernel {

@@ -35,8 +35,9 @@ class LowerAccess {
                                                 : "%d";
     std::vector<Stmt *> args{index};
     if (!extent->is<ConstStmt>()) args.push_back(extent);
-    b_.assert_(ok, "index %d is out of range [0, " + bound + ") on axis " +
-                       std::to_string(axis) + " of " + what, args);
+    Stmt *check = b_.assert_(ok, "index %d is out of range [0, " + bound + ") on axis " +
+                                     std::to_string(axis) + " of " + what, args);
+    check->as<AssertStmt>()->index_check = true;
   }
 
   Stmt *i64(Stmt *v) { return b_.cast(v, types::i64()); }
