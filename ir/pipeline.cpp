@@ -27,6 +27,7 @@ void run_pipeline(Kernel &k, const PipelineOptions &opt) {
   step("simplify", passes::simplify);
   step("offload", passes::offload);
   step("infer_thread_safety", passes::infer_thread_safety);
+  step("check_quant_overflow", passes::check_quant_overflow);
   step("demote_atomics", passes::demote_atomics);
   step("lower_access", passes::lower_access);
   step("fuse_bit_struct_stores", passes::fuse_bit_struct_stores);

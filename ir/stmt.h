@@ -365,8 +365,8 @@ class PrintStmt : public StmtBase<PrintStmt, StmtKind::PrintStmt> {
   bool has_side_effects() const override { return true; }
 };
 
-// Stops the kernel with an error when ops[0] == 0. `message` may contain %d placeholders that
-// take ops[1..] (integers), e.g. an out-of-range index.
+// Stops the kernel with an error when ops[0] == 0. `message` may contain %d (integer) and %f
+// (float) placeholders that take ops[1..] in order, e.g. an out-of-range index.
 class AssertStmt : public StmtBase<AssertStmt, StmtKind::AssertStmt> {
  public:
   std::string message;

@@ -24,13 +24,23 @@ bool env_flag(const char *name) {
   return v && *v && std::strcmp(v, "0") != 0;
 }
 
-// Formats an assertion message: each %d takes the next recorded value.
+// Formats an assertion message: each %d (an integer) or %f (the bits of a double) takes the
+// next recorded value.
 std::string format_message(const std::string &msg, const int64_t *args, int nargs) {
   std::string out;
   int next = 0;
   for (size_t i = 0; i < msg.size(); i++) {
-    if (msg[i] == '%' && i + 1 < msg.size() && msg[i + 1] == 'd' && next < nargs) {
-      out += std::to_string(args[next++]);
+    char spec = i + 1 < msg.size() ? msg[i + 1] : 0;
+    if (msg[i] == '%' && (spec == 'd' || spec == 'f') && next < nargs) {
+      if (spec == 'd') {
+        out += std::to_string(args[next++]);
+      } else {
+        double v;
+        std::memcpy(&v, &args[next++], sizeof v);
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.9g", v);
+        out += buf;
+      }
       i++;
     } else {
       out += msg[i];

@@ -57,7 +57,9 @@ void KernelEmitter::emit_assert(const AssertStmt *s) {
   for (int i = 0; i < nargs; i++) {
     const Stmt *a = s->ops[i + 1];
     llvm::Value *v = value(a);
-    if (a->ret_type->is_float()) v = ir_.CreateFPToSI(v, ir_.getInt64Ty());
+    // Floats travel as the bits of a double (formatted by %f).
+    if (a->ret_type->is_float())
+      v = ir_.CreateBitCast(ir_.CreateFPExt(v, ir_.getDoubleTy()), ir_.getInt64Ty());
     else v = ir_.CreateIntCast(v, ir_.getInt64Ty(), a->ret_type->is_signed());
     auto *slot = ir_.CreateConstGEP2_32(llvm::ArrayType::get(ir_.getInt64Ty(), rt::kMaxAssertArgs),
                                         context_field(5), 0, i);

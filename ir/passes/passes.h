@@ -9,6 +9,7 @@ bool type_check(Kernel &k);        // infer types, insert casts, reject invalid 
 bool simplify(Kernel &k);          // constant folding, algebraic identities, CSE, DCE
 bool offload(Kernel &k);           // top level -> serial and parallel range-for tasks
 bool infer_thread_safety(Kernel &k);  // mark stores/atomics whose word one thread owns
+bool check_quant_overflow(Kernel &k);  // optional: assert that quant stores do not wrap
 bool demote_atomics(Kernel &k);    // atomics on locals and thread-owned elements -> load/op/store
 bool lower_access(Kernel &k);      // field pointers -> tree + byte offset (+ bounds checks)
 bool fuse_bit_struct_stores(Kernel &k);  // stores to one bit-struct word -> one store

@@ -219,3 +219,25 @@ TEST(QuantEndToEnd, ContendedQuantFloatAddIsRaceFree) {
   fx.read_back();
   EXPECT_EQ(fx.value(0, 0), static_cast<double>(1 << 20));
 }
+
+TEST(QuantEndToEnd, CheckQuantOverflowReportsFieldIndexAndValue) {
+  auto *qu7 = QuantType::get_int(7, false);
+  QuantFixture fx(8, 8, {{qu7}});
+  auto build = [&](const char *name) {
+    Kernel *k = fx.prog->create_kernel(name);
+    k->check_quant_overflow = true;
+    k->args.push_back({"v", types::i32()});
+    Builder b(k);
+    b.global_store(b.global_ptr(fx.fields[0], {b.const_i32(5)}), b.arg(0));
+    return fx.prog->compile(k);
+  };
+  CompiledKernel *ck = build("store_checked");
+  fx.prog->launch(ck, {127});  // fits
+  try {
+    fx.prog->launch(ck, {static_cast<uint64_t>(-64)});
+    FAIL() << "expected an overflow report";
+  } catch (const KernelRuntimeError &e) {
+    EXPECT_STREQ(e.what(), "quant overflow: -64 does not fit field 'm0' (qu7) at index [5]");
+    EXPECT_FALSE(e.is_index_error());
+  }
+}
