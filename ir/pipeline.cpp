@@ -25,6 +25,7 @@ void run_pipeline(Kernel &k, const PipelineOptions &opt) {
 
   step("type_check", passes::type_check);
   step("simplify", passes::simplify);
+  step("bit_vectorize", passes::bit_vectorize);
   step("offload", passes::offload);
   step("infer_thread_safety", passes::infer_thread_safety);
   step("check_quant_overflow", passes::check_quant_overflow);

@@ -100,7 +100,8 @@ class Printer {
     if (auto *f = s.as<RangeForStmt>()) {
       line(depth, "for " + define(&s) + " in [" + operands(&s) + ")" +
                       (f->serialize ? " serial" : "") +
-                      (f->block_dim ? " block_dim=" + std::to_string(f->block_dim) : "") + " {");
+                      (f->block_dim ? " block_dim=" + std::to_string(f->block_dim) : "") +
+                      (f->bit_vectorize ? " bit_vectorize" : "") + " {");
       block(*f->body, depth + 1);
       line(depth, "}");
       return;

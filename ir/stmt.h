@@ -308,6 +308,9 @@ class RangeForStmt : public StmtBase<RangeForStmt, StmtKind::RangeForStmt> {
   std::unique_ptr<Block> body;
   bool serialize = false;  // ti.loop_config(serialize=True)
   int block_dim = 0;       // ti.loop_config(block_dim=...): the chunk size of a parallel loop
+  // ti.loop_config(bit_vectorize=True): a struct-for over a 1-bit quant array that the
+  // bit_vectorize pass turns into a loop over whole words (32 cells at a time).
+  bool bit_vectorize = false;
   Stmt *begin() const { return ops[0]; }
   Stmt *end() const { return ops[1]; }
   std::vector<Block *> blocks() const override { return {body.get()}; }

@@ -7,6 +7,7 @@ namespace qtaichi::ir::passes {
 
 bool type_check(Kernel &k);        // infer types, insert casts, reject invalid operands
 bool simplify(Kernel &k);          // constant folding, algebraic identities, CSE, DCE
+bool bit_vectorize(Kernel &k);     // 1-bit quant array struct-fors -> loops over words
 bool offload(Kernel &k);           // top level -> serial and parallel range-for tasks
 bool infer_thread_safety(Kernel &k);  // mark stores/atomics whose word one thread owns
 bool check_quant_overflow(Kernel &k);  // optional: assert that quant stores do not wrap
