@@ -111,6 +111,9 @@ ir::Kernel *Program::create_kernel(const std::string &name) {
   k->default_ip = config_.default_ip;
   k->default_fp = config_.default_fp;
   k->debug = config_.debug;
+  k->quant_store_fusion = config_.quant_opt_store_fusion;
+  k->quant_atomic_demotion = config_.quant_opt_atomic_demotion;
+  k->check_quant_overflow = config_.check_quant_overflow;
   kernels_.push_back(std::move(k));
   return kernels_.back().get();
 }

@@ -36,6 +36,10 @@ struct CompileConfig {
   bool log_compile = false;   // one line per compiled kernel (also QTAICHI_LOG=debug)
   const ir::Type *default_ip = ir::types::i32();
   const ir::Type *default_fp = ir::types::f32();
+  // Quantization options (QUANT_SPEC.md), copied into every kernel by create_kernel.
+  bool quant_opt_store_fusion = true;     // fuse stores to members of one word
+  bool quant_opt_atomic_demotion = true;  // no CAS where one thread owns the word
+  bool check_quant_overflow = false;      // report quant stores that wrap or saturate
 };
 
 // Raised when a kernel fails while running (a failed assertion, an index out of range).

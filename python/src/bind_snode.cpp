@@ -21,6 +21,8 @@ void bind_snode(py::module_ &m) {
   py::enum_<ir::SNodeKind>(m, "SNodeKind")
       .value("root", ir::SNodeKind::root)
       .value("dense", ir::SNodeKind::dense)
+      .value("bit_struct", ir::SNodeKind::bit_struct)
+      .value("quant_array", ir::SNodeKind::quant_array)
       .value("place", ir::SNodeKind::place);
 
   py::class_<ir::AxisTerm>(m, "AxisTerm")

@@ -65,4 +65,5 @@ PYBIND11_MODULE(_core, m) {
   bind_ir(m);
   bind_program(m);
   bind_field_access(m);
+  bind_quant(m);  // extends SNode and CompileConfig
 }
