@@ -1,8 +1,8 @@
 // fuse_bit_struct_stores: stores to members of the same bit-struct word (same node, same byte
-// offset value) in one block become one BitStructStoreStmt at the last of them, so the word is
-// updated once. A read of the bit struct (or any nested block, which might read it) between
+// offset expression) in one block become one BitStructStoreStmt at the last of them, so the word
+// is updated once. A read of the bit struct (or any nested block, which might read it) between
 // them ends the run: the read must see the values stored before it.
-#include <map>
+#include <functional>
 
 #include "ir/passes/passes.h"
 #include "ir/visitor.h"
@@ -18,37 +18,72 @@ SNode *bit_struct_of(const Stmt *ptr) {
   return a->field->parent();
 }
 
+// True when `x` and `y` compute the same value: the same statement, or the same pure operation
+// on operands that compute the same values. lower_access lowers every access on its own, so the
+// byte offsets of a[i] and b[i] are equal expressions, not one statement.
+bool same_value(const Stmt *x, const Stmt *y) {
+  if (x == y) return true;
+  if (x->kind() != y->kind() || x->ret_type != y->ret_type || x->ops.size() != y->ops.size() ||
+      !x->same_attributes(*y))
+    return false;
+  for (size_t i = 0; i < x->ops.size(); i++)
+    if (!same_value(x->ops[i], y->ops[i])) return false;
+  return true;
+}
+
 class Fuse {
  public:
   bool run(Block *b) {
-    std::map<std::pair<SNode *, Stmt *>, std::vector<GlobalStoreStmt *>> pending;
-    auto flush = [&](SNode *only) {
+    // Runs of stores to one word (bit struct, byte offset), in the order they were opened.
+    struct Run {
+      SNode *bs;
+      Stmt *offset;
+      std::vector<GlobalStoreStmt *> stores;
+    };
+    std::vector<Run> pending;
+    auto flush_if = [&](const std::function<bool(const Run &)> &pred) {
       for (auto it = pending.begin(); it != pending.end();) {
-        if (only && it->first.first != only) {
+        if (!pred(*it)) {
           ++it;
           continue;
         }
-        if (it->second.size() > 1) fuse(it->first.first, it->first.second, it->second);
+        if (it->stores.size() > 1) fuse(it->bs, it->offset, it->stores);
         it = pending.erase(it);
       }
     };
+    auto writes = [](const Run &r, SNode *member) {
+      for (GlobalStoreStmt *st : r.stores)
+        if (st->ptr()->as<GlobalAddrStmt>()->field == member) return true;
+      return false;
+    };
     for (size_t i = 0; i < b->stmts.size(); i++) {
       Stmt *s = b->stmts[i].get();
-      if (auto *st = s->as<GlobalStoreStmt>()) {
-        if (SNode *bs = bit_struct_of(st->ptr())) {
-          pending[{bs, st->ptr()->as<GlobalAddrStmt>()->byte_offset()}].push_back(st);
-          continue;
+      if (auto *st = s->as<GlobalStoreStmt>(); st && bit_struct_of(st->ptr())) {
+        auto *addr = st->ptr()->as<GlobalAddrStmt>();
+        SNode *bs = bit_struct_of(addr);
+        // A store to the same member of a word at another offset may alias a pending run's
+        // word: that run must not move past it.
+        flush_if([&](const Run &r) {
+          return r.bs == bs && !same_value(r.offset, addr->byte_offset()) &&
+                 writes(r, addr->field);
+        });
+        Run *run = nullptr;
+        for (Run &r : pending)
+          if (r.bs == bs && same_value(r.offset, addr->byte_offset())) run = &r;
+        if (run) run->stores.push_back(st);
+        else pending.push_back({bs, addr->byte_offset(), {st}});
+      } else {
+        if (s->is<GlobalLoadStmt>() || s->is<AtomicOpStmt>())
+          if (SNode *bs = bit_struct_of(s->ops[0]))
+            flush_if([&](const Run &r) { return r.bs == bs; });
+        if (!s->blocks().empty()) {
+          flush_if([](const Run &) { return true; });
+          for (Block *c : s->blocks()) run(c);
         }
-      }
-      if (s->is<GlobalLoadStmt>() || s->is<AtomicOpStmt>())
-        if (SNode *bs = bit_struct_of(s->ops[0])) flush(bs);
-      if (!s->blocks().empty()) {
-        flush(nullptr);
-        for (Block *c : s->blocks()) run(c);
       }
       i = b->index_of(s);  // fusing may have removed statements before s
     }
-    flush(nullptr);
+    flush_if([](const Run &) { return true; });
     return changed_;
   }
 
