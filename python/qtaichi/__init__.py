@@ -5,14 +5,25 @@ first use."""
 from qtaichi.lang.errors import (TaichiAssertionError, TaichiCompilationError, TaichiError,
                                  TaichiIndexError, TaichiNameError, TaichiRuntimeError,
                                  TaichiRuntimeTypeError, TaichiSyntaxError, TaichiTypeError)
+from qtaichi.lang import types
+from qtaichi.lang.bitpacked import BitpackedFields
 from qtaichi.lang.field import Field, field
+from qtaichi.lang.func import Func, data_oriented, func
 from qtaichi.lang.kernel import Kernel, kernel
+from qtaichi.lang.memory import memory_report
+from qtaichi.lang.kernel_args import template
+from qtaichi.lang.matrix import Matrix, Vector
+from qtaichi.lang.matrix_field import MatrixField
 from qtaichi.lang.ops import (abs, acos, asin, atan2, atomic_add, atomic_and, atomic_max,
                               atomic_min, atomic_or, atomic_sub, atomic_xor, cast, ceil, cos, exp,
-                              floor, log, max, min, ndrange, round, sin, sqrt, tan, tanh)
-from qtaichi.lang.runtime import arm64, cpu, init, reset, sync, x64
+                              floor, grouped, log, loop_config, max, min, ndrange, random, round,
+                              sin, sqrt, static, tan, tanh)
+from qtaichi.lang.runtime import (CRITICAL, DEBUG, ERROR, INFO, TRACE, WARN, arm64, cpu, init,
+                                  reset, sync, x64)
 from qtaichi.lang.snode import (axes, i, ij, ijk, ijkl, ijl, ik, ikl, j, jk, jkl, k, l, root)
 from qtaichi.lang.types import (f32, f64, float32, float64, i8, i16, i32, i64, int8, int16,
                                 int32, int64, u8, u16, u32, u64, uint8, uint16, uint32, uint64)
+
+from qtaichi import math, types  # noqa: E402 - ti.types / ti.math namespaces
 
 __version__ = "0.1.0"

@@ -372,9 +372,9 @@ def test_kernel_called_many_times_compiles_once():
 
     for i in range(100):
         assert k(i) == i + 1
-    compiled = k._compiled[1]
+    compiled = k._last_compiled
     k(0)
-    assert k._compiled[1] is compiled
+    assert k._last_compiled is compiled
 
 
 @pytest.mark.parametrize("n", [1, 7, 1000, 100003])

@@ -97,9 +97,9 @@ def test_offline_cache_hit_in_a_new_program(tmp_path):
             x[i] = i * a
 
     k(3)
-    assert not k._compiled[1].cache_hit
+    assert not k._last_compiled.cache_hit
     ti.init(arch=ti.cpu, offline_cache=True, offline_cache_file_path=str(tmp_path))
     x = ti.field(ti.i32, shape=8, name="x")
     k(5)
-    assert k._compiled[1].cache_hit
+    assert k._last_compiled.cache_hit
     np.testing.assert_array_equal(x.to_numpy(), np.arange(8) * 5)

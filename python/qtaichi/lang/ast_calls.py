@@ -3,10 +3,19 @@ identity: `ti.sqrt`, builtin `min`, `print`, ... (see the tables in ast_expr.py)
 import ast
 import builtins
 
-from qtaichi.lang import ops, types
+from qtaichi.lang import ops, runtime, types
 from qtaichi.lang.ast_expr import ATOMIC_FUNCS, B, MINMAX_FUNCS, UNARY_FUNCS, is_ir, is_scalar
-from qtaichi.lang.errors import TaichiSyntaxError, TaichiTypeError
+from qtaichi.lang.ast_matrix import BoundMatrixMethod
+from qtaichi.lang.errors import TaichiError, TaichiSyntaxError, TaichiTypeError
 from qtaichi.lang.field import Field
+from qtaichi.lang.func import Func
+from qtaichi.lang.matrix import Matrix, MatrixType, Vector
+from qtaichi.lang.matrix_field import MatrixField
+
+# Constructors that only arrange their arguments: kernels call them as they are.
+MATRIX_CONSTRUCTORS = dict.fromkeys([Vector, Matrix, Vector.zero, Vector.one, Vector.unit,
+                                     Matrix.zero, Matrix.one, Matrix.identity, Matrix.rows,
+                                     Matrix.cols], True)
 
 
 def _find(table, func):
@@ -30,26 +39,58 @@ class CallMixin:
                              "call", node)
         if _find(ATOMIC_FUNCS, func) is not None:
             return self.call_atomic(ATOMIC_FUNCS[func], node)
-        if func is builtins.range or func is ops.ndrange:
+        if func is builtins.range or func is ops.ndrange or func is ops.grouped:
             raise self.error(TaichiSyntaxError, f"{self.describe(node.func)} can only be used "
                              "as the iterable of a for loop", node)
+        if isinstance(func, Func):
+            return self.call_func(func, node)
         args = [self.eval(a) for a in node.args]
         kwargs = {k.arg: self.eval(k.value) for k in node.keywords}
         self.set_loc(node)
         name = self.describe(node.func)
+        if isinstance(func, BoundMatrixMethod):
+            return self.call_matrix_method(func, args, kwargs, node)
+        if _find(MATRIX_CONSTRUCTORS, func) is not None:
+            try:
+                return func(*args, **kwargs)
+            except (TypeError, ValueError, IndexError, TaichiError) as e:
+                raise self.error(TaichiTypeError, f"{name}: {e}", node) from None
+        if isinstance(func, MatrixType):
+            return self.matrix_from_type(func, args, node)
+        if func is ops.static:
+            if kwargs or not args:
+                raise self.error(TaichiSyntaxError, "ti.static() takes one or more values", node)
+            if any(is_ir(a) or isinstance(a, Matrix) and any(is_ir(e) for e in a.entries)
+                   for a in args):
+                raise self.error(TaichiSyntaxError, f"ti.static() needs values known at "
+                                 f"compile time, got {self.describe(node.args[0])}", node)
+            return args[0] if len(args) == 1 else tuple(args)
+        if func is ops.random:
+            if len(args) + len(kwargs) > 1 or kwargs.keys() - {"dtype"}:
+                raise self.error(TaichiSyntaxError, "ti.random() takes one dtype", node)
+            dtype = args[0] if args else kwargs.get("dtype", float)
+            return self.builder.random(self.resolve_type(dtype, node))
+        if func is ops.loop_config:
+            if args:
+                raise self.error(TaichiSyntaxError, "ti.loop_config() takes keywords only "
+                                 "(serialize=..., block_dim=...)", node)
+            self.loop_config = kwargs
+            return None
+        if func is runtime.sync:
+            return None
         if _find(UNARY_FUNCS, func) is not None:
             (x,) = self.positional(args, kwargs, 1, name, node)
-            return self.builder.unary(UNARY_FUNCS[func], self.to_ir(x, node))
+            return self.unary_op(UNARY_FUNCS[func], x, node)
         if _find(MINMAX_FUNCS, func) is not None:
             if kwargs or len(args) < 2:
                 raise self.error(TaichiSyntaxError, f"{name} takes two or more values", node)
-            result = self.to_ir(args[0], node)
+            result = args[0]
             for a in args[1:]:
-                result = self.builder.binary(MINMAX_FUNCS[func], result, self.to_ir(a, node))
+                result = self.binary_op(MINMAX_FUNCS[func], result, a, node, name)
             return result
         if func is ops.atan2:
             y, x = self.positional(args, kwargs, 2, name, node)
-            return self.builder.binary(B.atan2, self.to_ir(y, node), self.to_ir(x, node))
+            return self.binary_op(B.atan2, y, x, node, name)
         if func is ops.cast:
             if kwargs.keys() - {"dtype"}:
                 raise self.error(TaichiSyntaxError, f"{name} takes (value, dtype)", node)
@@ -70,6 +111,10 @@ class CallMixin:
                 return x.shape[0]
             if isinstance(x, tuple):
                 return len(x)
+            if isinstance(x, Matrix):
+                return x.n
+            if isinstance(x, MatrixField):
+                return x.shape[0]
             raise self.error(TaichiTypeError, f"len() of {self.describe(node.args[0])} is not "
                              "known at compile time", node)
         raise self.error(TaichiSyntaxError, f"unsupported call in a kernel: {name}", node)
@@ -88,18 +133,14 @@ class CallMixin:
         return t
 
     def cast_to(self, x, dtype, node):
-        return self.builder.cast(self.to_ir(x, node), dtype)
+        return self.cast_op(x, dtype, node)
 
     # ---- atomics ----
     def pointer_of(self, node):
-        """The pointer an atomic updates: a field element or a local variable."""
-        ptr = self.field_ptr(node)
-        if ptr is not None:
-            return ptr
-        if isinstance(node, ast.Name):
-            var = self.lookup_local(node.id)
-            if var is not None and var.kind == "alloca":
-                return var.obj
+        """The Ref (or Matrix of Refs) an atomic updates: a field element or a local."""
+        ref = self.lvalue(node)
+        if ref is not None:
+            return ref
         raise self.error(TaichiSyntaxError, f"the destination of an atomic operation must be a "
                          f"field element or a local variable, got {self.describe(node)}", node)
 
@@ -107,10 +148,15 @@ class CallMixin:
         if node.keywords or len(node.args) != 2:
             raise self.error(TaichiSyntaxError, f"{self.describe(node.func)} takes (destination, "
                              "value)", node)
-        ptr = self.pointer_of(node.args[0])
-        value = self.eval_ir(node.args[1])
+        ref = self.pointer_of(node.args[0])
+        value = self.eval(node.args[1])
         self.set_loc(node)
-        return self.builder.atomic(op, ptr, value)
+        if isinstance(ref, Matrix):  # componentwise, like Taichi
+            value = self.matrix_value_for(ref, value, node)
+            return Matrix._make([self.builder.atomic(op, r.ptr, v)
+                                 for r, v in zip(ref.entries, value.entries)],
+                                ref.n, ref.m, ref.ndim)
+        return self.builder.atomic(op, ref.ptr, self.to_ir(value, node))
 
     # ---- print ----
     def call_print(self, node):

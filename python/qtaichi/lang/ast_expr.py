@@ -12,6 +12,9 @@ from qtaichi import _core
 from qtaichi.lang import ops, types
 from qtaichi.lang.errors import TaichiNameError, TaichiSyntaxError, TaichiTypeError
 from qtaichi.lang.field import Field
+from qtaichi.lang.kernel_args import NdarrayRef
+from qtaichi.lang.matrix import Matrix
+from qtaichi.lang.matrix_field import MatrixField
 
 B = _core.BinaryOp
 U = _core.UnaryOp
@@ -59,17 +62,28 @@ def is_scalar(v):
 
 
 class Var:
-    """A name in a kernel scope: a mutable local (alloca), an immutable IR value (loop index,
-    argument never assigned), or a compile-time Python object."""
+    """A name in a kernel scope: a mutable local ("alloca"), a mutable vector/matrix local
+    ("matrix": a Matrix of allocas), an immutable IR value ("value": loop index, argument never
+    assigned), or a compile-time Python object ("python")."""
 
     def __init__(self, kind, obj, what="variable"):
         self.kind, self.obj, self.what = kind, obj, what
+
+
+class Ref:
+    """Something assignable: a field or ndarray element (global) or a local variable."""
+
+    def __init__(self, ptr, local=False):
+        self.ptr, self.local = ptr, local
 
 
 class ExprMixin:
     # ---- values ----
     def to_ir(self, v, node):
         """An IR value for `v` (Python numbers become constants of the default types)."""
+        if isinstance(v, Matrix):
+            raise self.error(TaichiTypeError, f"expected a scalar here, got a {v.describe()}",
+                             node)
         if is_ir(v):
             if v.ret_type.is_void():
                 raise self.error(TaichiTypeError, "this expression has no value", node)
@@ -121,11 +135,15 @@ class ExprMixin:
         if var is not None:
             if var.kind == "alloca":
                 return self.builder.local_load(var.obj)
+            if var.kind == "matrix":
+                return var.obj.map(self.builder.local_load)
             return var.obj
         return self.lookup_global(node.id, node)
 
     def expr_Attribute(self, node):
         base = self.eval(node.value)
+        if isinstance(base, Matrix):
+            return self.matrix_attribute(base, node.attr, node)
         if is_ir(base):
             raise self.error(TaichiSyntaxError, f"kernel values have no attribute '{node.attr}'",
                              node)
@@ -142,33 +160,55 @@ class ExprMixin:
 
     # ---- subscripts ----
     def subscript_indices(self, node):
-        """The evaluated index expressions of `a[...]` as a tuple."""
+        """The evaluated index expressions of `a[...]` as a tuple; a vector index counts as its
+        components (`grid[base + offset]`)."""
         index = self.eval(node.slice)
         if index is None:
             return ()
-        return index if isinstance(index, tuple) else (index,)
+        index = index if isinstance(index, tuple) else (index,)
+        flat = []
+        for i in index:
+            flat.extend(i.entries if isinstance(i, Matrix) and i.ndim == 1 else [i])
+        return tuple(flat)
 
-    def field_ptr(self, node):
-        """global_ptr for a subscript `x[i, j]` of a field, or None when `node` is not one."""
-        if not isinstance(node, ast.Subscript):
-            return None
-        base = self.eval(node.value)
-        if not isinstance(base, Field):
-            return None
-        field_node = self.field_node(base, node)
-        indices = [self.to_ir(i, node) for i in self.subscript_indices(node)]
-        self.set_loc(node)
-        return self.builder.global_ptr(field_node, indices)
+    def element_ref(self, base, node):
+        """A Ref (or a Matrix of Refs) for `base[indices]` where base is a field or an ndarray;
+        None for any other base."""
+        if isinstance(base, Field):
+            field_node = self.field_node(base, node)
+            indices = [self.to_ir(i, node) for i in self.subscript_indices(node)]
+            self.set_loc(node)
+            return Ref(self.builder.global_ptr(field_node, indices))
+        if isinstance(base, MatrixField):
+            nodes = [self.field_node(f, node) for f in base.fields]
+            indices = [self.to_ir(i, node) for i in self.subscript_indices(node)]
+            self.set_loc(node)
+            return Matrix._make([Ref(self.builder.global_ptr(n, indices)) for n in nodes],
+                                base.n, base.m, base.ndim)
+        if isinstance(base, NdarrayRef):
+            indices = [self.to_ir(i, node) for i in self.subscript_indices(node)]
+            self.set_loc(node)
+            return base.element_ref(self, indices, node)
+        return None
+
+    def load_ref(self, ref):
+        if isinstance(ref, Matrix):
+            return ref.map(self.load_ref)
+        if ref.local:
+            return self.builder.local_load(ref.ptr)
+        return self.builder.global_load(ref.ptr)
 
     def expr_Subscript(self, node):
-        ptr = self.field_ptr(node)
-        if ptr is not None:
-            return self.builder.global_load(ptr)
         base = self.eval(node.value)
+        ref = self.element_ref(base, node)
+        if ref is not None:
+            return self.load_ref(ref)
         index = self.subscript_indices(node)
+        if isinstance(base, Matrix):
+            return self.matrix_subscript(base, index, node)
         if is_ir(base) or any(is_ir(i) for i in index):
-            raise self.error(TaichiSyntaxError, "only fields and compile-time tuples can be "
-                             "subscripted in a kernel", node)
+            raise self.error(TaichiSyntaxError, "only fields, ndarrays, vectors, matrices and "
+                             "compile-time tuples can be subscripted in a kernel", node)
         try:
             return base[index if len(index) != 1 else index[0]]
         except Exception as e:  # noqa: BLE001 - any Python error here is the user's
@@ -177,30 +217,33 @@ class ExprMixin:
 
     # ---- operators ----
     def expr_BinOp(self, node):
+        if isinstance(node.op, ast.MatMult):
+            lhs, rhs = self.eval(node.left), self.eval(node.right)
+            self.set_loc(node)
+            return self.matmul(lhs, rhs, node)
         op = BIN_OPS.get(type(node.op))
         if op is None:
             raise self.error(TaichiSyntaxError, f"unsupported operator in a kernel: "
                              f"{type(node.op).__name__}", node)
-        lhs, rhs = self.eval_ir(node.left), self.eval_ir(node.right)
+        lhs, rhs = self.eval(node.left), self.eval(node.right)
         self.set_loc(node)
-        return self.builder.binary(op, lhs, rhs)
+        return self.binary_op(op, lhs, rhs, node)
 
     def expr_UnaryOp(self, node):
         v = self.eval(node.operand)
         if isinstance(node.op, ast.UAdd):
             return v
-        v = self.to_ir(v, node)
         self.set_loc(node)
         op = {ast.USub: U.neg, ast.Invert: U.bit_not, ast.Not: U.logic_not}[type(node.op)]
-        return self.builder.unary(op, v)
+        return self.unary_op(op, v, node)
 
     def expr_BoolOp(self, node):
         op = B.logic_and if isinstance(node.op, ast.And) else B.logic_or
-        values = [self.eval_ir(v) for v in node.values]
+        values = [self.eval(v) for v in node.values]
         self.set_loc(node)
         result = values[0]
         for v in values[1:]:
-            result = self.builder.binary(op, result, v)
+            result = self.binary_op(op, result, v, node)
         return result
 
     def expr_Compare(self, node):
@@ -210,19 +253,20 @@ class ExprMixin:
                         ast.NotIn: "not in"}.get(type(op_node), type(op_node).__name__)
                 raise self.error(TaichiSyntaxError, f"unsupported comparison in a kernel: "
                                  f"'{name}'", node)
-        operands = [self.eval_ir(node.left)] + [self.eval_ir(c) for c in node.comparators]
+        operands = [self.eval(node.left)] + [self.eval(c) for c in node.comparators]
         self.set_loc(node)
         result = None
         for i, op_node in enumerate(node.ops):
-            c = self.builder.binary(CMP_OPS[type(op_node)], operands[i], operands[i + 1])
-            result = c if result is None else self.builder.binary(B.logic_and, result, c)
+            c = self.binary_op(CMP_OPS[type(op_node)], operands[i], operands[i + 1], node)
+            result = c if result is None else self.binary_op(B.logic_and, result, c, node)
         return result
 
     def expr_IfExp(self, node):
         cond = self.to_cond(self.eval(node.test), node)
-        a, b = self.eval_ir(node.body), self.eval_ir(node.orelse)
+        a, b = self.eval(node.body), self.eval(node.orelse)
         self.set_loc(node)
-        return self.builder.select(cond, a, b)
+        return self.elementwise(lambda x, y: self.builder.select(cond, x, y), [a, b], node,
+                                "'... if ... else ...'")
 
     # ---- names ----
     def lookup_global(self, name, node):

@@ -1,16 +1,21 @@
 """A kernel's Python AST -> IR, through the `_core.Builder`.
 
-Statements are here; expressions and calls are the mixins in ast_expr.py and ast_calls.py.
+Statements are here; the rest are mixins: expressions (ast_expr.py), calls (ast_calls.py),
+vectors and matrices (ast_matrix.py), assignments (ast_assign.py), for loops (ast_loops.py) and
+inlined ti.funcs (ast_func.py).
 Scoping follows Taichi: a name first assigned inside a block (if/for/while body) is gone after
 the block; a variable's type is fixed by its first assignment."""
 import ast
 
 from qtaichi.lang import ops
+from qtaichi.lang.ast_assign import AssignMixin
 from qtaichi.lang.ast_calls import CallMixin
-from qtaichi.lang.ast_expr import (ATOMIC_AUG_OPS, BIN_OPS, B, U, ExprMixin, Var, is_ir,
-                                   is_scalar)
+from qtaichi.lang.ast_expr import U, ExprMixin, is_ir
+from qtaichi.lang.ast_func import FuncMixin
+from qtaichi.lang.ast_loops import LoopMixin
+from qtaichi.lang.ast_matrix import MatrixMixin
 from qtaichi.lang.errors import TaichiSyntaxError, TaichiTypeError, format_message
-from qtaichi.lang.field import Field
+from qtaichi.lang.matrix import Matrix
 
 UNSUPPORTED_STMTS = {
     ast.Try: "'try' statement", ast.With: "'with' statement", ast.Raise: "'raise' statement",
@@ -26,7 +31,7 @@ if hasattr(ast, "Match"):
     UNSUPPORTED_STMTS[ast.Match] = "'match' statement"
 
 
-class KernelTransformer(ExprMixin, CallMixin):
+class KernelTransformer(ExprMixin, CallMixin, MatrixMixin, AssignMixin, LoopMixin, FuncMixin):
     def __init__(self, state, builder, kernel_name, file, line_offset, col_offset, global_vars,
                  closure_vars):
         self.state = state
@@ -41,6 +46,10 @@ class KernelTransformer(ExprMixin, CallMixin):
         self.default_fp = state.config.default_fp
         self.scopes = [{}]
         self.depth = 0  # control-flow nesting: `return` only at 0
+        self.loops = []  # enclosing loops: "range", "while" or "static" (unrolled)
+        self.loop_config = None  # ti.loop_config(...) waiting for the next for loop
+        self.func_stack = []  # ti.funcs being inlined (recursion check)
+        self.func_result = None  # the value a ti.func being inlined returns
         self.current_line = 0
 
     # ---- locations and errors ----
@@ -76,18 +85,14 @@ class KernelTransformer(ExprMixin, CallMixin):
             self.builder.pop_block()
 
     # ---- the kernel ----
-    def build_body(self, func_def, arg_names, assigned_args):
-        """Binds the arguments and builds the body. Arguments that the body assigns to become
-        local variables; the others stay plain values."""
-        for i, name in enumerate(arg_names):
+    def build_body(self, func_def, params):
+        """Binds the arguments ([(name, make value)]) and builds the body. Arguments that the
+        body assigns to become local variables; the others stay plain values."""
+        assigned = {n.id for n in ast.walk(func_def)
+                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        for name, make in params:
             self.set_loc(func_def)
-            value = self.builder.arg(i)
-            if name in assigned_args:
-                slot = self.builder.alloca(value.ret_type)
-                self.builder.local_store(slot, value)
-                self.scopes[0][name] = Var("alloca", slot)
-            else:
-                self.scopes[0][name] = Var("value", value, "argument")
+            self.bind_param(name, make(), assigned, func_def)
         self.build_stmts(func_def.body)
 
     def build_stmts(self, stmts):
@@ -116,18 +121,31 @@ class KernelTransformer(ExprMixin, CallMixin):
         self.eval(node.value)
 
     def stmt_Break(self, node):
+        self.check_not_static_loop("break", node)
         self.builder.break_()
 
     def stmt_Continue(self, node):
+        self.check_not_static_loop("continue", node)
         self.builder.continue_()
 
+    def check_not_static_loop(self, what, node):
+        if self.loops and self.loops[-1] == "static":
+            raise self.error(TaichiSyntaxError, f"'{what}' is not supported in a ti.static() "
+                             "loop (it is unrolled at compile time)", node)
+
     def stmt_Return(self, node):
+        if self.func_stack:
+            return self.func_return(node)
         if self.depth != 0:
             raise self.error(TaichiSyntaxError, "'return' is only allowed at the top level of "
                              "a kernel, not inside if/for/while", node)
         if node.value is None:
             return
-        value = self.eval_ir(node.value)
+        value = self.eval(node.value)
+        if isinstance(value, Matrix):
+            raise self.error(TaichiTypeError, f"kernels return scalars, got a "
+                             f"{value.describe()}", node)
+        value = self.to_ir(value, node)
         self.set_loc(node)
         self.builder.ret(value)
 
@@ -145,113 +163,32 @@ class KernelTransformer(ExprMixin, CallMixin):
         self.set_loc(node)
         self.builder.assert_(cond, message, [])
 
-    # ---- assignment ----
-    def stmt_Assign(self, node):
-        value = self.eval(node.value)
-        for target in node.targets:
-            self.assign(target, value, node)
-
-    def stmt_AnnAssign(self, node):
-        if not isinstance(node.target, ast.Name):
-            raise self.error(TaichiSyntaxError, "annotated assignment needs a plain name", node)
-        dtype = self.resolve_type(self.eval(node.annotation), node)
-        name = node.target.id
-        if name in self.scopes[-1]:
-            raise self.error(TaichiSyntaxError, f"'{name}' is already defined", node)
-        value = None if node.value is None else self.eval_ir(node.value)
-        self.set_loc(node)
-        slot = self.builder.alloca(dtype)
-        if value is not None:
-            self.builder.local_store(slot, value)
-        self.scopes[-1][name] = Var("alloca", slot)
-
-    def assign(self, target, value, node):
-        if isinstance(target, (ast.Tuple, ast.List)):
-            if not isinstance(value, tuple) or len(value) != len(target.elts):
-                n = len(value) if isinstance(value, tuple) else 1
-                raise self.error(TaichiSyntaxError, f"cannot unpack {n} value"
-                                 f"{'s' if n != 1 else ''} into {len(target.elts)} names", node)
-            for t, v in zip(target.elts, value):
-                self.assign(t, v, node)
-            return
-        if isinstance(target, ast.Subscript):
-            ptr = self.field_ptr(target)
-            if ptr is None:
-                raise self.error(TaichiSyntaxError, "only field elements can be assigned to by "
-                                 "subscript in a kernel", target)
-            v = self.to_ir(value, node)
-            self.set_loc(target)
-            self.builder.global_store(ptr, v)
-            return
-        if not isinstance(target, ast.Name):
-            raise self.error(TaichiSyntaxError, f"unsupported assignment target in a kernel: "
-                             f"{self.describe(target)}", target)
-        name = target.id
-        var = self.lookup_local(name)
-        if var is None:
-            self.define(name, value, target)
-        elif var.kind == "alloca":
-            v = self.to_ir(value, node)
-            self.set_loc(target)
-            self.builder.local_store(var.obj, v)
-        else:
-            raise self.error(TaichiSyntaxError, f"cannot assign to {var.what} '{name}'", target)
-
-    def define(self, name, value, node):
-        """A new variable in the innermost scope, typed by its first value."""
-        if not is_ir(value) and not is_scalar(value):
-            # A compile-time object (a field, a tuple of such...): an alias, not a variable.
-            if isinstance(value, tuple) and any(is_ir(v) for v in value):
-                raise self.error(TaichiSyntaxError, "tuples of kernel values cannot be stored "
-                                 "in a variable", node)
-            self.scopes[-1][name] = Var("python", value, "compile-time name")
-            return
-        v = self.to_ir(value, node)
-        self.set_loc(node)
-        slot = self.builder.alloca(v.ret_type)
-        self.builder.local_store(slot, v)
-        self.scopes[-1][name] = Var("alloca", slot)
-
-    def stmt_AugAssign(self, node):
-        op_type = type(node.op)
-        if op_type not in BIN_OPS:
-            raise self.error(TaichiSyntaxError, f"unsupported operator in a kernel: "
-                             f"{op_type.__name__}", node)
-        target = node.target
-        if isinstance(target, ast.Name):
-            var = self.lookup_local(target.id)
-            if var is None:
-                self.lookup_global(target.id, target)  # raises the NameError
-                raise self.error(TaichiSyntaxError, f"cannot assign to the global "
-                                 f"'{target.id}' in a kernel", target)
-            if var.kind != "alloca":
-                raise self.error(TaichiSyntaxError, f"cannot assign to {var.what} '{target.id}'",
-                                 target)
-            ptr = var.obj
-            load = self.builder.local_load
-            store = self.builder.local_store
-        else:
-            ptr = self.field_ptr(target)
-            if ptr is None:
-                raise self.error(TaichiSyntaxError, f"unsupported assignment target in a kernel: "
-                                 f"{self.describe(target)}", target)
-            load = self.builder.global_load
-            store = self.builder.global_store
-        value = self.eval_ir(node.value)
-        self.set_loc(node)
-        if op_type in ATOMIC_AUG_OPS:
-            self.builder.atomic(ATOMIC_AUG_OPS[op_type], ptr, value)
-        else:
-            store(ptr, self.builder.binary(BIN_OPS[op_type], load(ptr), value))
-
     # ---- control flow ----
     def stmt_If(self, node):
+        test = node.test
+        if isinstance(test, ast.Call) and self.eval(test.func) is ops.static:
+            return self.static_if(node)
         cond = self.to_cond(self.eval(node.test), node)
         self.set_loc(node)
         stmt = self.builder.if_(cond)
         self.run_block(stmt.true_block, node.body)
         if node.orelse:
             self.run_block(stmt.false_block, node.orelse)
+
+    def static_if(self, node):
+        """`if ti.static(cond):` only the taken branch is built (in place, in its own scope)."""
+        flag = self.eval(node.test)
+        if is_ir(flag) or isinstance(flag, Matrix):
+            raise self.error(TaichiSyntaxError, "ti.static() needs a condition known at compile "
+                             f"time, got {self.describe(node.test.args[0])}", node)
+        branch = node.body if flag else node.orelse
+        self.scopes.append({})
+        self.depth += 1
+        try:
+            self.build_stmts(branch)
+        finally:
+            self.depth -= 1
+            self.scopes.pop()
 
     def stmt_While(self, node):
         if node.orelse:
@@ -269,115 +206,8 @@ class KernelTransformer(ExprMixin, CallMixin):
             self.builder.pop_block()
         finally:
             self.builder.pop_block()
-        self.run_block(loop.body, node.body)
-
-    def stmt_For(self, node):
-        if node.orelse:
-            raise self.error(TaichiSyntaxError, "unsupported syntax in a kernel: 'for ... else'",
-                             node)
-        targets = node.target.elts if isinstance(node.target, ast.Tuple) else [node.target]
-        for t in targets:
-            if not isinstance(t, ast.Name):
-                raise self.error(TaichiSyntaxError, "loop variables must be plain names", node)
-        names = [t.id for t in targets]
-        if len(set(names)) != len(names):
-            raise self.error(TaichiSyntaxError, "loop variables must be distinct", node)
-        dims = self.loop_dims(node)
-        if len(dims) != len(names):
-            raise self.error(TaichiSyntaxError, f"this loop has {len(dims)} ind"
-                             f"{'ex' if len(dims) == 1 else 'ices'} but {len(names)} loop "
-                             f"variable{'s' if len(names) != 1 else ''}", node)
-        self.set_loc(node)
-        loop, indices = self.flat_range_for(dims, node)
-        self.scopes.append({n: Var("value", i, "loop variable") for n, i in zip(names, indices)})
+        self.loops.append("while")
         try:
             self.run_block(loop.body, node.body)
         finally:
-            self.scopes.pop()
-
-    # ---- loops ----
-    def loop_dims(self, node):
-        """[(lo, hi), ...] of a for loop's iterable: range(), ti.ndrange() or a field. Bounds
-        are Python ints or IR values."""
-        it = node.iter
-        func = self.eval(it.func) if isinstance(it, ast.Call) else None
-        if func is range:
-            if it.keywords or not 1 <= len(it.args) <= 3:
-                raise self.error(TaichiSyntaxError, "range() takes 1 to 3 arguments", it)
-            args = [self.eval(a) for a in it.args]
-            if len(args) == 3:
-                if args[2] != 1 or is_ir(args[2]):
-                    raise self.error(TaichiSyntaxError, "unsupported in a kernel: range() with "
-                                     "a step other than 1", it)
-                args = args[:2]
-            return [(0, args[0])] if len(args) == 1 else [tuple(args)]
-        if func is ops.ndrange:
-            if it.keywords or not it.args:
-                raise self.error(TaichiSyntaxError, "ti.ndrange() takes one or more extents and "
-                                 "no keywords", it)
-            dims = []
-            for a in it.args:
-                v = self.eval(a)
-                if isinstance(v, tuple) and len(v) == 2:
-                    dims.append(v)
-                elif is_ir(v) or is_scalar(v):
-                    dims.append((0, v))
-                else:
-                    raise self.error(TaichiSyntaxError, "each ti.ndrange() argument must be an "
-                                     "extent n or a pair (lo, hi)", a)
-            return dims
-        if func is None:
-            iterable = self.eval(it)
-            if isinstance(iterable, Field):
-                self.field_node(iterable, it)
-                return [(0, s) for s in iterable.shape]
-        raise self.error(TaichiSyntaxError, "unsupported syntax in a kernel: for loops go over "
-                         "range(), ti.ndrange() or a field", it)
-
-    def flat_range_for(self, dims, node):
-        """One range_for over the product of `dims`, and the index of each dim (recovered with
-        div and mod, so an outermost loop stays flat and parallel)."""
-        b = self.builder
-        for lo, hi in dims:
-            for v in (lo, hi):
-                if not (is_ir(v) or is_scalar(v)):
-                    raise self.error(TaichiTypeError, f"loop bounds must be integers, got {v!r}",
-                                     node)
-        if len(dims) == 1:
-            lo, hi = dims[0]
-            loop = b.range_for(self.to_ir(lo, node), self.to_ir(hi, node))
-            b.push_block(loop.body)
-            index = b.loop_index(loop)
-            b.pop_block()
-            return loop, [index]
-        extents = []
-        for lo, hi in dims:
-            if is_ir(lo) or is_ir(hi):
-                diff = b.binary(B.sub, self.to_ir(hi, node), self.to_ir(lo, node))
-                extents.append(b.binary(B.max, diff, self.to_ir(0, node)))
-            else:
-                extents.append(max(0, int(hi) - int(lo)))
-        strides = [1] * len(dims)  # Python ints or IR values
-        for d in range(len(dims) - 2, -1, -1):
-            strides[d] = self.multiply(strides[d + 1], extents[d + 1], node)
-        total = self.multiply(strides[0], extents[0], node)
-        loop = b.range_for(self.to_ir(0, node), self.to_ir(total, node))
-        b.push_block(loop.body)
-        flat = b.loop_index(loop)
-        indices = []
-        for d, (lo, _) in enumerate(dims):
-            v = flat
-            if not (is_scalar(strides[d]) and strides[d] == 1):
-                v = b.binary(B.div, v, self.to_ir(strides[d], node))
-            if d > 0:
-                v = b.binary(B.mod, v, self.to_ir(extents[d], node))
-            if is_ir(lo) or lo != 0:
-                v = b.binary(B.add, v, self.to_ir(lo, node))
-            indices.append(v)
-        b.pop_block()
-        return loop, indices
-
-    def multiply(self, a, b, node):
-        if is_scalar(a) and is_scalar(b):
-            return int(a) * int(b)
-        return self.builder.binary(B.mul, self.to_ir(a, node), self.to_ir(b, node))
+            self.loops.pop()

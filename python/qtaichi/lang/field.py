@@ -29,6 +29,14 @@ def _error(cls, message):
 class Field:
     """A scalar field. Created by `ti.field`; usable once placed in a layout tree."""
 
+    def __new__(cls, dtype=None, name=""):
+        # A quant dtype makes a QuantField (lang/quant_access.py): bit-level layout and
+        # Python-scope access through small kernels.
+        if cls is Field and isinstance(dtype, _core.QuantType):
+            from qtaichi.lang.quant_access import QuantField
+            cls = QuantField
+        return super().__new__(cls)
+
     def __init__(self, dtype, name=""):
         self.dtype = dtype
         self.name = name
@@ -69,6 +77,18 @@ class Field:
 
     def snode_shape(self):
         return self.shape
+
+    @property
+    def bits_per_element(self):
+        """Storage bits per element (quant fields: their bits in the container word)."""
+        from qtaichi.lang.memory import node_bits_per_element
+        return node_bits_per_element(self._core_node())
+
+    @property
+    def nbytes(self):
+        """Bytes of storage this field takes (see lang/memory.py for bit-level fields)."""
+        from qtaichi.lang.memory import node_nbytes
+        return node_nbytes(self._core_node())
 
     def __repr__(self):
         shape = self.shape if self._node is not None else "unplaced"
@@ -151,7 +171,7 @@ def field(dtype, shape=None, name="", offset=None, needs_grad=False, **_ignored)
     """A scalar field of `dtype`. With `shape` (an int, a tuple, or `()` for a single value) it
     is placed at once in a dense level of its own; without, place it with `ti.root...place(x)`."""
     state = runtime.get_program()
-    dt = types.resolve_dtype(dtype, state.config.default_ip, state.config.default_fp)
+    dt = types.resolve_field_dtype(dtype, state.config.default_ip, state.config.default_fp)
     if dt is None:
         raise _error(TaichiTypeError, f"ti.field needs a data type such as ti.f32, got {dtype!r}")
     if offset is not None:

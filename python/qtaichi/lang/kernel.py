@@ -1,21 +1,21 @@
 """`@ti.kernel`: parse the function once, build its IR, compile, and launch with packed args."""
-import ast
 import functools
 import inspect
 import math
 import os
 import struct
-import textwrap
 
 import numpy as np
 
 from qtaichi import _core
-from qtaichi.lang import runtime, types
+from qtaichi.lang import kernel_args, runtime, types
 from qtaichi.lang.ast_transformer import KernelTransformer
 from qtaichi.lang.errors import (CoreCompileError, CoreRuntimeError, TaichiError,
                                  TaichiRuntimeTypeError,
                                  TaichiSyntaxError, TaichiTypeError, format_message,
                                  from_core_compile_error, from_core_runtime_error)
+from qtaichi.lang.matrix import Matrix, MatrixType
+from qtaichi.lang.source import Parsed, closure_vars
 
 _MASK64 = (1 << 64) - 1
 
@@ -27,27 +27,6 @@ def _f32_bits(v):
         return struct.unpack("<I", struct.pack("<f", math.copysign(math.inf, v)))[0]
 
 
-class _Parsed:
-    """The source of a kernel function, parsed once."""
-
-    def __init__(self, func):
-        try:
-            lines, start = inspect.getsourcelines(func)
-        except (OSError, TypeError) as e:
-            raise TaichiSyntaxError(f"cannot read the source of kernel '{func.__name__}' ({e}): "
-                                    "kernels must be defined in a file") from None
-        self.file = inspect.getsourcefile(func) or "<unknown>"
-        source = "".join(lines)
-        dedented = textwrap.dedent(source)
-        self.col_offset = len(lines[0]) - len(lines[0].lstrip()) if lines else 0
-        self.line_offset = start
-        tree = ast.parse(dedented)
-        self.func_def = tree.body[0]
-        self.def_line = start + self.func_def.lineno - 1
-        for deco in self.func_def.decorator_list:  # `def` comes after the decorators
-            self.def_line = max(self.def_line, start + deco.end_lineno)
-
-
 class Kernel:
     """A kernel function. Compiled on its first call for the current program; calls launch it."""
 
@@ -56,7 +35,10 @@ class Kernel:
         self.name = func.__name__
         self.signature = inspect.signature(func)
         self._parsed = None
-        self._compiled = None  # (ProgramState, CompiledKernel, [arg types], return type)
+        self._state = None      # the program the instances below belong to
+        self._instances = {}    # instance key -> CompiledKernel
+        self._specs = None      # ([ArgSpec], return type) for self._state
+        self._last_compiled = None  # the instance the latest call ran
         functools.update_wrapper(self, func)
 
     # ---- errors ----
@@ -66,7 +48,7 @@ class Kernel:
 
     def _parse(self):
         if self._parsed is None:
-            self._parsed = _Parsed(self.func)
+            self._parsed = Parsed(self.func)
         return self._parsed
 
     # ---- compiling ----
@@ -75,22 +57,34 @@ class Kernel:
             annotation = eval(annotation, self.func.__globals__)  # noqa: S307
         return annotation
 
+    def _arg_spec(self, p, cfg):
+        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            raise self._error(TaichiSyntaxError, f"kernel '{self.name}': *args, **kwargs and "
+                              "keyword-only arguments are not supported")
+        if p.annotation is p.empty and p.name == "self":  # a method of a data-oriented class
+            return kernel_args.ArgSpec(p.name, "template")
+        if p.annotation is p.empty:
+            raise self._error(TaichiTypeError, f"argument '{p.name}' of kernel '{self.name}' "
+                              "needs a type annotation, such as ti.i32 or ti.f32")
+        ann = self._annotation(p.annotation)
+        if isinstance(ann, kernel_args.Template) or ann is kernel_args.template:
+            return kernel_args.ArgSpec(p.name, "template")
+        if isinstance(ann, kernel_args.NdarrayType) or ann is kernel_args.ndarray:
+            if ann is kernel_args.ndarray:
+                ann = kernel_args.NdarrayType()
+            return kernel_args.ArgSpec(p.name, "ndarray", annotation=ann)
+        if isinstance(ann, MatrixType):
+            t = types.resolve_dtype(ann.dtype or float, cfg.default_ip, cfg.default_fp)
+            return kernel_args.ArgSpec(p.name, "matrix", t, ann)
+        t = types.resolve_dtype(ann, cfg.default_ip, cfg.default_fp)
+        if t is None:
+            raise self._error(TaichiTypeError, f"argument '{p.name}' of kernel '{self.name}' "
+                              f"has an unsupported annotation {p.annotation!r}")
+        return kernel_args.ArgSpec(p.name, "scalar", t)
+
     def _signature_types(self, state):
         cfg = state.config
-        arg_types = []
-        for p in self.signature.parameters.values():
-            if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
-                raise self._error(TaichiSyntaxError, f"kernel '{self.name}': *args, **kwargs and "
-                                  "keyword-only arguments are not supported")
-            if p.annotation is p.empty:
-                raise self._error(TaichiTypeError, f"argument '{p.name}' of kernel '{self.name}' "
-                                  "needs a type annotation, such as ti.i32 or ti.f32")
-            t = types.resolve_dtype(self._annotation(p.annotation), cfg.default_ip,
-                                    cfg.default_fp)
-            if t is None:
-                raise self._error(TaichiTypeError, f"argument '{p.name}' of kernel '{self.name}' "
-                                  f"has an unsupported annotation {p.annotation!r}")
-            arg_types.append(t)
+        specs = [self._arg_spec(p, cfg) for p in self.signature.parameters.values()]
         ret = self.signature.return_annotation
         ret_type = None
         if ret is not self.signature.empty and ret is not None:
@@ -98,54 +92,76 @@ class Kernel:
             if ret_type is None:
                 raise self._error(TaichiTypeError, f"kernel '{self.name}' has an unsupported "
                                   f"return annotation {ret!r}")
-        return arg_types, ret_type
+        return specs, ret_type
 
-    def _closure_vars(self):
-        code, cells = self.func.__code__, self.func.__closure__ or ()
-        out = {}
-        for name, cell in zip(code.co_freevars, cells):
-            try:
-                out[name] = cell.cell_contents
-            except ValueError:  # not assigned yet
-                pass
-        return out
+    def _declare_args(self, kernel, builder, specs, values, keys):
+        """Adds the IR arguments; returns [(name, value the body sees)]. Builder values are
+        made lazily by the transformer (they need its insertion point)."""
+        params = []
+        for spec, value, key in zip(specs, values, keys):
+            if spec.kind == "scalar":
+                arg_id = kernel.add_arg(spec.name, spec.dtype)
+                params.append((spec.name, lambda b=builder, a=arg_id: b.arg(a)))
+            elif spec.kind == "matrix":
+                mt = spec.annotation
+                ids = [kernel.add_arg(f"{spec.name}_{k}", spec.dtype) for k in range(mt.n * mt.m)]
+                params.append((spec.name, lambda b=builder, ids=ids, mt=mt: Matrix._make(
+                    [b.arg(a) for a in ids], mt.n, mt.m, mt.ndim)))
+            elif spec.kind == "ndarray":
+                dtype, outer = key
+                elem = spec.annotation.element_shape
+                arg_id = kernel.add_arg(spec.name, dtype, outer + len(elem))
+                params.append((spec.name, lambda b=builder, a=arg_id, n=spec.name, d=dtype,
+                               o=outer, e=elem: kernel_args.NdarrayRef(
+                                   a, n, d, o, e, tuple(b.external_shape(a, k)
+                                                        for k in range(o)))))
+            else:
+                params.append((spec.name, lambda v=value: v))
+        return params
 
-    def _compile(self, state):
+    def _compile(self, state, specs, ret_type, values, keys):
         parsed = self._parse()
-        arg_types, ret_type = self._signature_types(state)
         core = state.core
         kernel = core.create_kernel(self.name)
         kernel.set_loc(parsed.file, parsed.def_line)
-        arg_names = list(self.signature.parameters)
-        for name, t in zip(arg_names, arg_types):
-            kernel.add_arg(name, t)
         if ret_type is not None:
             kernel.ret_type = ret_type
         builder = _core.Builder(kernel)
+        params = self._declare_args(kernel, builder, specs, values, keys)
         tr = KernelTransformer(state, builder, self.name, parsed.file, parsed.line_offset,
-                               parsed.col_offset, self.func.__globals__, self._closure_vars())
-        assigned = {n.id for n in ast.walk(parsed.func_def)
-                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+                               parsed.col_offset, self.func.__globals__, closure_vars(self.func))
         try:
-            tr.build_body(parsed.func_def, arg_names, assigned & set(arg_names))
+            tr.build_body(parsed.func_def, params)
             del tr, builder
-            compiled = core.compile(kernel)
+            return core.compile(kernel)
         except CoreCompileError as e:
             raise from_core_compile_error(e, self.name, parsed.file, parsed.def_line) from None
-        self._compiled = (state, compiled, arg_types, ret_type)
 
-    def _ensure_compiled(self):
+    def _instance(self, values):
+        """(state, compiled kernel, specs, return type) for these argument values: one compiled
+        instance per distinct template value / ndarray dtype and rank."""
         state = runtime.get_program()
-        if self._compiled is None or self._compiled[0] is not state:
-            self._compiled = None
-            try:
-                self._compile(state)
-            except TaichiError as e:
-                if os.environ.get("QTAICHI_FULL_TRACEBACK") == "1":
-                    raise
-                # The message already points at the user's line: hide the compiler's frames.
-                raise e.with_traceback(None) from None
-        return self._compiled
+        try:
+            if self._state is not state:
+                self._state, self._instances = state, {}
+                self._specs = self._signature_types(state)
+            specs, ret_type = self._specs
+            keys = [spec.key(v, self._runtime_type_error) for spec, v in zip(specs, values)]
+            key = tuple(keys)
+            compiled = self._instances.get(key)
+            if compiled is None:
+                compiled = self._compile(state, specs, ret_type, values, keys)
+                self._instances[key] = compiled
+            self._last_compiled = compiled
+        except TaichiError as e:
+            if os.environ.get("QTAICHI_FULL_TRACEBACK") == "1":
+                raise
+            # The message already points at the user's line: hide the compiler's frames.
+            raise e.with_traceback(None) from None
+        return state, compiled, specs, ret_type
+
+    def _runtime_type_error(self, message):
+        return self._error(TaichiRuntimeTypeError, f"kernel '{self.name}': {message}")
 
     # ---- launching ----
     def _bind(self, args, kwargs):
@@ -161,6 +177,8 @@ class Kernel:
         return bound.args
 
     def _encode(self, value, t, name):
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            value = value.item()
         if t.is_float():
             if isinstance(value, (int, float, np.integer, np.floating)):
                 if t.bits == 32:
@@ -170,6 +188,26 @@ class Kernel:
             return int(value) & _MASK64
         raise self._error(TaichiRuntimeTypeError, f"argument '{name}' of kernel '{self.name}' "
                           f"must be {t}, got {type(value).__name__} {value!r}")
+
+    def _slots(self, specs, values, copies):
+        """The launch's argument slots. Non-contiguous (or read-only) ndarrays are copied into
+        `copies` as (original, copy) so the kernel's writes can be copied back."""
+        slots = []
+        for spec, value in zip(specs, values):
+            if spec.kind == "scalar":
+                slots.append(self._encode(value, spec.dtype, spec.name))
+            elif spec.kind == "matrix":
+                for v in kernel_args.matrix_values(value, spec, self._runtime_type_error):
+                    slots.append(self._encode(v, spec.dtype, spec.name))
+            elif spec.kind == "ndarray":
+                arr = value
+                if not arr.flags.c_contiguous or not arr.flags.writeable or \
+                        not arr.flags.aligned:
+                    arr = np.ascontiguousarray(arr).copy()
+                    copies.append((value, arr))
+                slots.append(arr.ctypes.data)
+                slots.extend(int(n) for n in arr.shape)
+        return slots
 
     @staticmethod
     def _decode(bits, t):
@@ -185,13 +223,17 @@ class Kernel:
 
     def __call__(self, *args, **kwargs):
         values = self._bind(args, kwargs)
-        state, compiled, arg_types, ret_type = self._ensure_compiled()
-        names = list(self.signature.parameters)
-        slots = [self._encode(v, t, n) for v, t, n in zip(values, arg_types, names)]
+        state, compiled, specs, ret_type = self._instance(values)
+        copies = []
+        slots = self._slots(specs, values, copies)
         try:
             result = state.core.launch(compiled, slots)
         except CoreRuntimeError as e:
             raise from_core_runtime_error(e, self.name) from None
+        finally:
+            for original, copy in copies:
+                if original.flags.writeable:
+                    original[...] = copy
         if ret_type is None:
             return None
         return self._decode(result, ret_type)
@@ -199,7 +241,20 @@ class Kernel:
     @property
     def compiled_ir(self):
         """The final IR the backend saw (compiles the kernel if needed)."""
-        return self._ensure_compiled()[1].final_ir
+        if self._last_compiled is None or self._state is not runtime.get_program():
+            if any(p.annotation is not p.empty and not isinstance(
+                    self._annotation(p.annotation), types.DataType)
+                    for p in self.signature.parameters.values()):
+                raise TaichiError(f"kernel '{self.name}' has not been compiled yet: call it")
+            self._instance([None] * len(self.signature.parameters))
+        return self._last_compiled.final_ir
+
+
+    def __get__(self, instance, owner):
+        """`obj.kernel(...)`: the instance is the (template) `self` argument."""
+        if instance is None:
+            return self
+        return functools.partial(self, instance)
 
 
 def kernel(func):

@@ -112,3 +112,38 @@ class ndrange:  # noqa: N801 - Taichi's name
         ranges = [range(d) if isinstance(d, int) else range(*d) for d in self.dims]
         return itertools.product(*ranges)
 
+
+
+def static(x, *more):
+    """`ti.static(x)`: evaluated when the kernel is compiled (loops unroll, branches fold)."""
+    return x if not more else (x,) + more
+
+
+class grouped:  # noqa: N801 - Taichi's name
+    """`ti.grouped(x)`: loop over a field or ndrange with one vector index."""
+
+    def __init__(self, target):
+        self.target = target
+
+    def __iter__(self):
+        from qtaichi.lang.matrix import Vector
+
+        target = self.target
+        if not isinstance(target, ndrange):
+            target = ndrange(*target.shape)
+        for index in target:
+            yield Vector(list(index))
+
+
+def loop_config(serialize=False, block_dim=None, parallelize=None, **_ignored):
+    """Applies to the next for loop of a kernel (recognized there)."""
+    raise TaichiSyntaxError("ti.loop_config() can only be used inside a kernel")
+
+
+def random(dtype=float):
+    """In Python scope, a number from Python's generator; kernels use per-index streams."""
+    import random as _random
+
+    if dtype is int:
+        return _random.randint(-2**31, 2**31 - 1)
+    return _random.random()

@@ -5,6 +5,9 @@ from qtaichi import _core
 from qtaichi.lang import types
 from qtaichi.lang.errors import TaichiError
 
+# Log levels for ti.init(log_level=...): DEBUG (or TRACE) prints one line per compiled kernel.
+TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL = "trace", "debug", "info", "warn", "error", "critical"
+
 cpu = _core.Arch.cpu
 x64 = cpu
 arm64 = cpu  # any CPU is "the CPU backend" here
@@ -31,7 +34,9 @@ _current = None
 
 def init(arch=None, debug=False, print_ir=False, default_ip=types.i32, default_fp=types.f32,
          num_threads=0, random_seed=0, offline_cache=True, offline_cache_file_path=None,
-         log_level=None, opt_level=3, **_ignored_taichi_options):
+         log_level=None, opt_level=3, quant_opt_store_fusion=True,
+         quant_opt_atomic_demotion=True, check_quant_overflow=False,
+         **_ignored_taichi_options):
     """Starts a fresh program (resetting any previous one). Unknown Taichi options are accepted
     and ignored, so existing programs run unchanged."""
     global _current
@@ -59,6 +64,10 @@ def init(arch=None, debug=False, print_ir=False, default_ip=types.i32, default_f
         os.environ.get("QTAICHI_LOG") == "debug"
     cfg.default_ip = default_ip
     cfg.default_fp = default_fp
+    # QUANT_SPEC.md: store fusion, atomic demotion, and overflow reports for every kernel.
+    cfg.quant_opt_store_fusion = bool(quant_opt_store_fusion)
+    cfg.quant_opt_atomic_demotion = bool(quant_opt_atomic_demotion)
+    cfg.check_quant_overflow = bool(check_quant_overflow)
     _current = ProgramState(cfg)
 
 

@@ -56,11 +56,25 @@ class SNode:
         return SNode(self._state, _call_core(lambda: self._node.dense(list(axes.axes),
                                                                        list(sizes))))
 
+    def quant_array(self, axes, dimensions, max_num_bits):
+        """prod(dimensions) quant int/fixed elements packed in one word per cell of this node
+        (lang/bitpacked.py); place exactly one quant field under it."""
+        from qtaichi.lang.bitpacked import quant_array
+
+        return quant_array(self, axes, dimensions, max_num_bits)
+
     def place(self, *fields):
+        from qtaichi.lang.bitpacked import BitpackedFields
         from qtaichi.lang.field import Field
+        from qtaichi.lang.matrix_field import MatrixField
 
         self._state.check_alive("this layout node")
+        # A vector/matrix field places its components side by side (AoS, like Taichi).
+        fields = [c for f in fields for c in (f.fields if isinstance(f, MatrixField) else [f])]
         for f in fields:
+            if isinstance(f, BitpackedFields):  # a bit struct per cell holding its members
+                f._place_under(self)
+                continue
             if not isinstance(f, Field):
                 raise TaichiError(f"place() takes fields, got {f!r}")
             f._place_under(self)
@@ -94,6 +108,9 @@ class _Root:
 
     def place(self, *fields):
         return self._current().place(*fields)
+
+    def quant_array(self, axes, dimensions, max_num_bits):
+        return self._current().quant_array(axes, dimensions, max_num_bits)
 
     def __repr__(self):
         return "ti.root"

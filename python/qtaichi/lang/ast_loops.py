@@ -1,0 +1,203 @@
+"""For loops in kernels (a mixin of KernelTransformer): range / ti.ndrange / struct-for over a
+field, `ti.grouped(...)` (one vector index), `ti.static(...)` (unrolled at compile time) and
+`ti.loop_config(...)` (applies to the next loop)."""
+import ast
+
+from qtaichi.lang import ops
+from qtaichi.lang.ast_expr import B, Var, is_ir, is_scalar
+from qtaichi.lang.errors import TaichiSyntaxError, TaichiTypeError
+from qtaichi.lang.field import Field
+from qtaichi.lang.matrix import Matrix
+from qtaichi.lang.matrix_field import MatrixField
+
+
+class LoopMixin:
+    def stmt_For(self, node):
+        if node.orelse:
+            raise self.error(TaichiSyntaxError, "unsupported syntax in a kernel: 'for ... else'",
+                             node)
+        targets = node.target.elts if isinstance(node.target, ast.Tuple) else [node.target]
+        for t in targets:
+            if not isinstance(t, ast.Name):
+                raise self.error(TaichiSyntaxError, "loop variables must be plain names", node)
+        names = [t.id for t in targets]
+        if len(set(names)) != len(names):
+            raise self.error(TaichiSyntaxError, "loop variables must be distinct", node)
+        it = node.iter
+        func = self.eval(it.func) if isinstance(it, ast.Call) else None
+        if func is ops.static:
+            return self.static_for(node, names)
+        grouped = func is ops.grouped
+        if grouped:
+            if len(it.args) != 1 or it.keywords:
+                raise self.error(TaichiSyntaxError, "ti.grouped() takes one field or "
+                                 "ti.ndrange()", it)
+            if len(names) != 1:
+                raise self.error(TaichiSyntaxError, "a ti.grouped() loop has one loop variable "
+                                 "(a vector of indices)", node)
+            dims = self.loop_dims(it.args[0])
+        else:
+            dims = self.loop_dims(it)
+            if len(dims) != len(names):
+                raise self.error(TaichiSyntaxError, f"this loop has {len(dims)} ind"
+                                 f"{'ex' if len(dims) == 1 else 'ices'} but {len(names)} loop "
+                                 f"variable{'s' if len(names) != 1 else ''}", node)
+        self.set_loc(node)
+        loop, indices = self.flat_range_for(dims, node)
+        if grouped:
+            scope = {names[0]: Var("value", Matrix._make(indices, len(indices), 1, 1),
+                                   "loop variable")}
+        else:
+            scope = {n: Var("value", i, "loop variable") for n, i in zip(names, indices)}
+        self.scopes.append(scope)
+        self.loops.append("range")
+        try:
+            self.run_block(loop.body, node.body)
+        finally:
+            self.loops.pop()
+            self.scopes.pop()
+
+    def static_for(self, node, names):
+        """`for i in ti.static(iterable)`: the body is built once per item, in place."""
+        it = node.iter
+        if len(it.args) != 1 or it.keywords:
+            raise self.error(TaichiSyntaxError, "ti.static() in a for loop takes one iterable",
+                             it)
+        iterable = self.static_iterable(it.args[0])
+        try:
+            items = list(iterable) if not is_ir(iterable) else None
+        except TypeError:
+            items = None
+        if items is None:
+            raise self.error(TaichiSyntaxError, f"ti.static() loops need an iterable known at "
+                             f"compile time, got {self.describe(it.args[0])}", it)
+        for item in items:
+            if len(names) == 1:
+                values = [item]
+            else:
+                values = list(item.entries if isinstance(item, Matrix) else item) \
+                    if isinstance(item, (tuple, list, Matrix)) else [item]
+                if len(values) != len(names):
+                    raise self.error(TaichiSyntaxError, f"cannot unpack {item!r} into "
+                                     f"{len(names)} loop variables", node)
+            self.scopes.append({n: Var("value", v, "loop variable")
+                                for n, v in zip(names, values)})
+            self.loops.append("static")
+            self.depth += 1
+            try:
+                self.build_stmts(node.body)
+            finally:
+                self.depth -= 1
+                self.loops.pop()
+                self.scopes.pop()
+
+    def static_iterable(self, node):
+        """The iterable of a ti.static() loop; ti.ndrange/ti.grouped are made here (elsewhere
+        in a kernel they only name a loop's iteration space)."""
+        if isinstance(node, ast.Call):
+            func = self.eval(node.func)
+            if func is ops.ndrange or func is ops.grouped:
+                if node.keywords:
+                    raise self.error(TaichiSyntaxError, f"{self.describe(node.func)} takes no "
+                                     "keywords", node)
+                return func(*[self.static_iterable(a) for a in node.args])
+        return self.eval(node)
+
+    # ---- loops ----
+    def loop_dims(self, it):
+        """[(lo, hi), ...] of a for loop's iterable: range(), ti.ndrange() or a field. Bounds
+        are Python ints or IR values."""
+        func = self.eval(it.func) if isinstance(it, ast.Call) else None
+        if func is range:
+            if it.keywords or not 1 <= len(it.args) <= 3:
+                raise self.error(TaichiSyntaxError, "range() takes 1 to 3 arguments", it)
+            args = [self.eval(a) for a in it.args]
+            if len(args) == 3:
+                if args[2] != 1 or is_ir(args[2]):
+                    raise self.error(TaichiSyntaxError, "unsupported in a kernel: range() with "
+                                     "a step other than 1", it)
+                args = args[:2]
+            return [(0, args[0])] if len(args) == 1 else [tuple(args)]
+        if func is ops.ndrange:
+            if it.keywords or not it.args:
+                raise self.error(TaichiSyntaxError, "ti.ndrange() takes one or more extents and "
+                                 "no keywords", it)
+            dims = []
+            for a in it.args:
+                v = self.eval(a)
+                if isinstance(v, tuple) and len(v) == 2:
+                    dims.append(v)
+                elif is_ir(v) or is_scalar(v):
+                    dims.append((0, v))
+                else:
+                    raise self.error(TaichiSyntaxError, "each ti.ndrange() argument must be an "
+                                     "extent n or a pair (lo, hi)", a)
+            return dims
+        if func is None:
+            iterable = self.eval(it)
+            if isinstance(iterable, (Field, MatrixField)):
+                for f in iterable.fields if isinstance(iterable, MatrixField) else [iterable]:
+                    self.field_node(f, it)
+                return [(0, s) for s in iterable.shape]
+            if isinstance(iterable, ops.ndrange):
+                return [d if isinstance(d, tuple) else (0, d) for d in iterable.dims]
+        raise self.error(TaichiSyntaxError, "unsupported syntax in a kernel: for loops go over "
+                         "range(), ti.ndrange(), a field, ti.grouped(...) or ti.static(...)", it)
+
+    def flat_range_for(self, dims, node):
+        """One range_for over the product of `dims`, and the index of each dim (recovered with
+        div and mod, so an outermost loop stays flat and parallel)."""
+        b = self.builder
+        for lo, hi in dims:
+            for v in (lo, hi):
+                if not (is_ir(v) or is_scalar(v)):
+                    raise self.error(TaichiTypeError, f"loop bounds must be integers, got {v!r}",
+                                     node)
+        if len(dims) == 1:
+            lo, hi = dims[0]
+            loop = self.new_range_for(self.to_ir(lo, node), self.to_ir(hi, node))
+            b.push_block(loop.body)
+            index = b.loop_index(loop)
+            b.pop_block()
+            return loop, [index]
+        extents = []
+        for lo, hi in dims:
+            if is_ir(lo) or is_ir(hi):
+                diff = b.binary(B.sub, self.to_ir(hi, node), self.to_ir(lo, node))
+                extents.append(b.binary(B.max, diff, self.to_ir(0, node)))
+            else:
+                extents.append(max(0, int(hi) - int(lo)))
+        strides = [1] * len(dims)  # Python ints or IR values
+        for d in range(len(dims) - 2, -1, -1):
+            strides[d] = self.multiply(strides[d + 1], extents[d + 1], node)
+        total = self.multiply(strides[0], extents[0], node)
+        loop = self.new_range_for(self.to_ir(0, node), self.to_ir(total, node))
+        b.push_block(loop.body)
+        flat = b.loop_index(loop)
+        indices = []
+        for d, (lo, _) in enumerate(dims):
+            v = flat
+            if not (is_scalar(strides[d]) and strides[d] == 1):
+                v = b.binary(B.div, v, self.to_ir(strides[d], node))
+            if d > 0:
+                v = b.binary(B.mod, v, self.to_ir(extents[d], node))
+            if is_ir(lo) or lo != 0:
+                v = b.binary(B.add, v, self.to_ir(lo, node))
+            indices.append(v)
+        b.pop_block()
+        return loop, indices
+
+    def new_range_for(self, begin, end):
+        loop = self.builder.range_for(begin, end)
+        config, self.loop_config = self.loop_config, None
+        if config is not None:
+            loop.serialize = bool(config.get("serialize", False))
+            block_dim = config.get("block_dim")
+            if block_dim:
+                loop.block_dim = int(block_dim)
+        return loop
+
+    def multiply(self, a, b, node):
+        if is_scalar(a) and is_scalar(b):
+            return int(a) * int(b)
+        return self.builder.binary(B.mul, self.to_ir(a, node), self.to_ir(b, node))

@@ -1,0 +1,47 @@
+"""`@ti.func`: a function inlined into the kernels (and funcs) that call it."""
+import functools
+import inspect
+
+from qtaichi.lang.errors import TaichiSyntaxError
+from qtaichi.lang.source import Parsed
+
+
+class Func:
+    """A ti.func. Parsed on its first use; each call site inlines its body (ast_func.py)."""
+
+    def __init__(self, func, bound_self=None):
+        self.func = func
+        self.name = func.__name__
+        self.signature = inspect.signature(func)
+        self.bound_self = bound_self
+        self._parsed = None
+        functools.update_wrapper(self, func)
+
+    def parsed(self):
+        if self._parsed is None:
+            self._parsed = Parsed(self.func)
+        return self._parsed
+
+    def __get__(self, instance, owner):
+        """`self.helper(...)` in a data-oriented class: bind the instance."""
+        if instance is None:
+            return self
+        bound = Func(self.func, instance)
+        bound._parsed = self._parsed
+        bound.origin = self
+        return bound
+
+    def __call__(self, *args, **kwargs):
+        raise TaichiSyntaxError(f"ti.func '{self.name}' can only be called from a kernel or "
+                                "another ti.func")
+
+
+def func(fn):
+    """Decorates a function inlined into kernels."""
+    return Func(fn)
+
+
+def data_oriented(cls):
+    """`@ti.data_oriented`: classes whose methods are kernels and funcs (nothing to do here:
+    Kernel and Func bind `self` themselves)."""
+    return cls
