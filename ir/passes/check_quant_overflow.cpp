@@ -23,6 +23,10 @@ Stmt *fits(Builder &b, const QuantType *q, bool shared, Stmt *v) {
       if (bits >= 64 || (bits >= v->ret_type->bits() && q->is_signed() == v->ret_type->is_signed()))
         return b.const_i32(1);
       Stmt *x = b.cast(v, types::f64());  // exact for every value that can fit
+      if (v->ret_type->is_float())  // truncated toward zero: lands in [lo, hi] iff lo-1 < x < hi+1
+        return b.binary(BinaryOp::logic_and,
+                        b.binary(BinaryOp::cmp_gt, x, b.const_float(types::f64(), lo - 1)),
+                        b.binary(BinaryOp::cmp_lt, x, b.const_float(types::f64(), hi + 1)));
       return b.binary(BinaryOp::logic_and,
                       b.binary(BinaryOp::cmp_ge, x, b.const_float(types::f64(), lo)),
                       b.binary(BinaryOp::cmp_le, x, b.const_float(types::f64(), hi)));
