@@ -5,7 +5,6 @@ first use."""
 from qtaichi.lang.errors import (TaichiAssertionError, TaichiCompilationError, TaichiError,
                                  TaichiIndexError, TaichiNameError, TaichiRuntimeError,
                                  TaichiRuntimeTypeError, TaichiSyntaxError, TaichiTypeError)
-from qtaichi.lang import types
 from qtaichi.lang.bitpacked import BitpackedFields
 from qtaichi.lang.field import Field, field
 from qtaichi.lang.func import Func, data_oriented, func

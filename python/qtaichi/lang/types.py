@@ -35,6 +35,14 @@ def resolve_dtype(obj, default_ip, default_fp):
     return None
 
 
+def resolve_field_dtype(obj, default_ip, default_fp):
+    """Like resolve_dtype, and a quant type (`ti.types.quant.*`) names itself: what a field may
+    hold."""
+    if isinstance(obj, _core.QuantType):
+        return obj
+    return resolve_dtype(obj, default_ip, default_fp)
+
+
 def int_range(dtype):
     """(min, max) of an integer type."""
     bits = dtype.bits

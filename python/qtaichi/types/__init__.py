@@ -3,7 +3,9 @@
     ti.types.vector(3, ti.f32), ti.types.matrix(2, 2, ti.f32)   vector / matrix types
     ti.types.ndarray(dtype=ti.f32, ndim=2)                      numpy array kernel arguments
     ti.types.template()                                         compile-time kernel arguments
+    ti.types.quant.int(7), .fixed(13, scale=0.1), .float(5, 10) quantized types (QUANT_SPEC.md)
 """
+from qtaichi.lang import quant
 from qtaichi.lang.kernel_args import NdarrayType, Template, ndarray, template
 from qtaichi.lang.matrix import MatrixType
 from qtaichi.lang.matrix import matrix_type as matrix
