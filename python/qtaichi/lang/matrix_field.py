@@ -66,6 +66,18 @@ class MatrixField:
             for f in self.fields:
                 f.fill(value)
 
+    def get_scalar_field(self, *indices):
+        """The scalar field of component i (vector) or (i, j) (matrix), e.g. to place a matrix's
+        components in different ti.BitpackedFields."""
+        if len(indices) != self.ndim:
+            raise _error(TaichiError, f"get_scalar_field needs {self.ndim} ind"
+                         f"{'ex' if self.ndim == 1 else 'ices'}, got {len(indices)}")
+        i, j = (indices[0], 0) if self.ndim == 1 else indices
+        if not (0 <= i < self.n and 0 <= j < self.m):
+            raise _error(TaichiError, f"component {indices} is out of range for field "
+                         f"'{self._label()}' of shape {self.element_shape}")
+        return self.fields[i * self.m + j]
+
     def copy_from(self, other):
         self.from_numpy(other.to_numpy())
 
@@ -82,7 +94,7 @@ def _flat_values(value, field):
 
 def matrix_field(n, m, ndim, dtype, shape, name, offset, layout):
     state = runtime.get_program()
-    dt = types.resolve_dtype(dtype, state.config.default_ip, state.config.default_fp)
+    dt = types.resolve_field_dtype(dtype, state.config.default_ip, state.config.default_fp)
     if dt is None:
         raise _error(TaichiTypeError, f"a vector or matrix field needs a scalar data type such "
                      f"as ti.f32, got {dtype!r}")
