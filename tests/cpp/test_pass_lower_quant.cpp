@@ -220,7 +220,9 @@ TEST_F(LowerQuantTest, SharedExponentStoreOfEveryMemberReadsNothing) {
   EXPECT_EQ(count(StmtKind::GlobalLoadStmt), 0);
   EXPECT_EQ(count(StmtKind::GlobalStoreStmt), 1);
   walk(k.body.get(), [&](Stmt *s) {
-    if (auto *u = s->as<UnaryOpStmt>()) EXPECT_NE(u->op, UnaryOp::clz);
+    if (auto *u = s->as<UnaryOpStmt>()) {
+      EXPECT_NE(u->op, UnaryOp::clz);
+    }
   });
 }
 
