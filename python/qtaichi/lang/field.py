@@ -146,7 +146,8 @@ class Field:
         if arr.shape != self.shape:
             raise _error(TaichiError, f"from_numpy: the array's shape {arr.shape} does not match "
                          f"the shape {self.shape} of field '{self._label()}'")
-        arr = np.ascontiguousarray(arr, dtype=types.to_numpy_dtype(self.dtype))
+        # np.require keeps a 0-d array 0-d (ascontiguousarray would make it 1-d).
+        arr = np.require(arr, dtype=types.to_numpy_dtype(self.dtype), requirements="C")
         _core.field_from_numpy(prog, node, arr)
 
     def fill(self, value):
@@ -170,6 +171,10 @@ def _check_scalar(value, field):
 def field(dtype, shape=None, name="", offset=None, needs_grad=False, **_ignored):
     """A scalar field of `dtype`. With `shape` (an int, a tuple, or `()` for a single value) it
     is placed at once in a dense level of its own; without, place it with `ti.root...place(x)`."""
+    from qtaichi.lang.matrix import MatrixType
+
+    if isinstance(dtype, MatrixType):  # ti.field(ti.math.vec2, n): a vector field
+        return dtype.field(shape=shape, name=name, offset=offset)
     state = runtime.get_program()
     dt = types.resolve_field_dtype(dtype, state.config.default_ip, state.config.default_fp)
     if dt is None:
