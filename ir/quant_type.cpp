@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
 
@@ -16,9 +17,13 @@ std::mutex intern_mu;
   throw CompileError(ErrorKind::type, msg);
 }
 
+// The shortest text that reads back as exactly v (0.1, not 0.10000000000000001).
 std::string format_double(double v) {
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
+  for (int precision = 1; precision <= 17; precision++) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
   return buf;
 }
 }  // namespace
