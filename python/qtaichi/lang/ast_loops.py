@@ -96,11 +96,19 @@ class LoopMixin:
         in a kernel they only name a loop's iteration space)."""
         if isinstance(node, ast.Call):
             func = self.eval(node.func)
-            if func is ops.ndrange or func is ops.grouped:
+            if func is ops.ndrange or func is ops.grouped or func is range:
                 if node.keywords:
                     raise self.error(TaichiSyntaxError, f"{self.describe(node.func)} takes no "
                                      "keywords", node)
-                return func(*[self.static_iterable(a) for a in node.args])
+                args = [self.static_iterable(a) for a in node.args]
+                if any(is_ir(a) for a in args):
+                    raise self.error(TaichiSyntaxError, f"ti.static() loops need bounds known at "
+                                     f"compile time, got {self.describe(node)}", node)
+                try:
+                    return func(*args)
+                except TypeError as e:
+                    raise self.error(TaichiSyntaxError, f"{self.describe(node)}: {e}",
+                                     node) from None
         return self.eval(node)
 
     # ---- loops ----

@@ -1,0 +1,64 @@
+"""The offline cache across processes, and the compile telemetry line."""
+import os
+import subprocess
+import sys
+
+import qtaichi as ti
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+PROGRAM = """
+import qtaichi as ti
+ti.init(arch=ti.cpu, log_level=ti.DEBUG)
+x = ti.Vector.field(2, ti.f32, 16, name="x")
+
+@ti.kernel
+def fill(s: ti.f32):
+    for i in x:
+        x[i] = [i * s, ti.random()]
+
+fill(0.5)
+print(x[3][0])
+"""
+
+
+def run(cache_dir, env_extra=None):
+    script = os.path.join(str(cache_dir), "program.py")  # kernels need a source file
+    with open(script, "w") as f:
+        f.write(PROGRAM)
+    env = dict(os.environ, QTAICHI_CACHE_DIR=str(cache_dir),
+               PYTHONPATH=os.path.join(ROOT, "python"))
+    env.pop("QTAICHI_LOG", None)
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, script], env=env, capture_output=True,
+                          text=True, check=True)
+
+
+def test_second_process_hits_the_cache(tmp_path):
+    first, second = run(tmp_path), run(tmp_path)
+    assert "[qtaichi] kernel fill: compiled in" in first.stderr
+    assert "(cache miss)" in first.stderr
+    assert "(cache hit)" in second.stderr
+    assert first.stdout.strip() == second.stdout.strip() == "1.5"
+
+
+def test_offline_cache_off_always_misses(tmp_path):
+    ti.init(arch=ti.cpu, offline_cache=False, offline_cache_file_path=str(tmp_path))
+    x = ti.field(ti.i32, 4, name="x")
+
+    @ti.kernel
+    def k():
+        for i in x:
+            x[i] = i
+
+    k()
+    assert not k._last_compiled.cache_hit
+    ti.init(arch=ti.cpu, offline_cache=False, offline_cache_file_path=str(tmp_path))
+    x = ti.field(ti.i32, 4, name="x")
+    k()
+    assert not k._last_compiled.cache_hit
+
+
+def test_log_level_constants():
+    assert ti.DEBUG == "debug" and ti.INFO == "info" and ti.WARN == "warn"
+    assert ti.ERROR == "error"
