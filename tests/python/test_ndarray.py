@@ -81,3 +81,14 @@ def test_wrong_index_count_in_kernel():
 
     with pytest.raises(ti.TaichiIndexError, match="ndarray 'a' has 2 dimensions, but 1 index"):
         k(np.zeros((2, 2), dtype=np.float32))
+
+
+def test_grouped_loop_over_an_ndarray():
+    @ti.kernel
+    def k(a: ti.types.ndarray(dtype=ti.i32, ndim=2)):
+        for I in ti.grouped(a):
+            a[I] = I[0] * 10 + I[1]
+
+    a = np.zeros((3, 5), dtype=np.int32)
+    k(a)
+    np.testing.assert_array_equal(a, np.arange(3)[:, None] * 10 + np.arange(5))

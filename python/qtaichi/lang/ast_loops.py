@@ -7,6 +7,7 @@ from qtaichi.lang import ops
 from qtaichi.lang.ast_expr import B, Var, is_ir, is_scalar
 from qtaichi.lang.errors import TaichiSyntaxError, TaichiTypeError
 from qtaichi.lang.field import Field
+from qtaichi.lang.kernel_args import NdarrayRef
 from qtaichi.lang.matrix import Matrix
 from qtaichi.lang.matrix_field import MatrixField
 
@@ -146,6 +147,8 @@ class LoopMixin:
             if isinstance(iterable, (Field, MatrixField)):
                 for f in iterable.fields if isinstance(iterable, MatrixField) else [iterable]:
                     self.field_node(f, it)
+                return [(0, s) for s in iterable.shape]
+            if isinstance(iterable, NdarrayRef):
                 return [(0, s) for s in iterable.shape]
             if isinstance(iterable, ops.ndrange):
                 return [d if isinstance(d, tuple) else (0, d) for d in iterable.dims]
