@@ -66,6 +66,10 @@ void KernelEmitter::emit_task(const OffloadedTaskStmt *task, int index) {
   if (uses_random) rng_state_ = entry_builder().CreateAlloca(ir_.getInt64Ty(), nullptr, "rng");
   task_index_ = index;
   if (range) {
+    // A loop from a constant begin >= 0 (every struct-for and ndrange) has non-negative
+    // indices: telling LLVM lets `i / 512` and `i % 512` become shifts and masks.
+    if (task->begin_temp < 0 && task->begin >= 0)
+      ir_.CreateAssumption(ir_.CreateICmpSGE(fn_->getArg(1), ir_.getInt32(0)));
     emit_counted_loop(task, fn_->getArg(1), fn_->getArg(2), *task->body, uses_random);
   } else {
     if (uses_random) seed_rng(ir_.getInt32(0));
@@ -184,12 +188,15 @@ void KernelEmitter::emit_stmt(const Stmt *s) {
       break;
     }
     case StmtKind::GlobalLoadStmt:
-    case StmtKind::LocalLoadStmt:
-      v = ir_.CreateLoad(llvm_type(s->ret_type), value(s->ops[0]));
+    case StmtKind::LocalLoadStmt: {
+      auto *load = ir_.CreateLoad(llvm_type(s->ret_type), value(s->ops[0]));
+      tag_memory(load, s->ops[0]);
+      v = load;
       break;
+    }
     case StmtKind::GlobalStoreStmt:
     case StmtKind::LocalStoreStmt:
-      ir_.CreateStore(value(s->ops[1]), value(s->ops[0]));
+      tag_memory(ir_.CreateStore(value(s->ops[1]), value(s->ops[0])), s->ops[0]);
       break;
     case StmtKind::AtomicOpStmt: v = emit_atomic(s->as<AtomicOpStmt>()); break;
     case StmtKind::AtomicCASStmt: v = emit_atomic_cas(s->as<AtomicCASStmt>()); break;

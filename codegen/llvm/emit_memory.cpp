@@ -1,4 +1,6 @@
 // Field and temp addresses, local variables, atomics, the kernel's return value.
+#include <llvm/IR/MDBuilder.h>
+
 #include "codegen/llvm/kernel_emitter.h"
 #include "ir/error.h"
 
@@ -8,6 +10,29 @@ using namespace qtaichi::ir;
 
 llvm::Value *KernelEmitter::context_field(int index) {
   return ir_.CreateStructGEP(context_type_, context_, index);
+}
+
+// Type-based alias information: distinct fields occupy disjoint memory, and fields, temps and
+// ndarrays never overlap, so each gets its own TBAA type. This lets LLVM keep a particle's
+// values in registers across the atomic scatter to a grid field, for example.
+void KernelEmitter::tag_memory(llvm::Instruction *inst, const Stmt *ptr) {
+  std::string name;
+  if (auto *a = ptr->as<GlobalAddrStmt>())
+    name = "tree" + std::to_string(a->tree_id) + "." + std::to_string(a->field->id());
+  else if (ptr->is<GlobalTempStmt>())
+    name = "temps";
+  else if (ptr->is<ExternalAddrStmt>())
+    name = "ndarrays";  // several ndarray arguments may be views of one array
+  else
+    return;
+  llvm::MDNode *&tag = tbaa_tags_[name];
+  if (!tag) {
+    llvm::MDBuilder md(ctx_);
+    if (!tbaa_root_) tbaa_root_ = md.createTBAARoot("qtaichi memory");
+    llvm::MDNode *type = md.createTBAAScalarTypeNode(name, tbaa_root_);
+    tag = md.createTBAAStructTagNode(type, type, 0);
+  }
+  inst->setMetadata(llvm::LLVMContext::MD_tbaa, tag);
 }
 
 llvm::Value *KernelEmitter::arg_slot(int slot) {
@@ -67,8 +92,10 @@ llvm::Value *KernelEmitter::emit_atomic(const AtomicOpStmt *s) {
     case AtomicOp::bit_xor: op = Op::Xor; break;
     default: op = Op::Add; break;
   }
-  return ir_.CreateAtomicRMW(op, ptr, v, llvm::MaybeAlign(t->bytes()),
-                             llvm::AtomicOrdering::Monotonic);
+  auto *rmw = ir_.CreateAtomicRMW(op, ptr, v, llvm::MaybeAlign(t->bytes()),
+                                  llvm::AtomicOrdering::Monotonic);
+  tag_memory(rmw, s->ptr());
+  return rmw;
 }
 
 llvm::Value *KernelEmitter::emit_atomic_cas(const AtomicCASStmt *s) {
@@ -83,6 +110,7 @@ llvm::Value *KernelEmitter::emit_atomic_cas(const AtomicCASStmt *s) {
                                        llvm::MaybeAlign(t->bytes()),
                                        llvm::AtomicOrdering::SequentiallyConsistent,
                                        llvm::AtomicOrdering::SequentiallyConsistent);
+  tag_memory(pair, s->ptr());
   llvm::Value *old = ir_.CreateExtractValue(pair, 0);
   return t->is_float() ? ir_.CreateBitCast(old, llvm_type(t)) : old;
 }

@@ -51,6 +51,7 @@ class KernelEmitter {
   llvm::Value *tree_base(int tree_id);
   llvm::Value *context_field(int index);  // address of a RuntimeContext member
   llvm::Value *arg_slot(int slot);        // address of an argument slot (in the entry block)
+  void tag_memory(llvm::Instruction *inst, const ir::Stmt *ptr);  // TBAA: which memory
   // ---- emit_random.cpp ----
   void seed_rng(llvm::Value *index);  // starts the stream of one loop index / serial task
   llvm::Value *emit_random(const ir::Stmt *s);
@@ -81,6 +82,8 @@ class KernelEmitter {
   llvm::Value *context_ = nullptr;
   std::unordered_map<int, llvm::Value *> tree_bases_;
   std::vector<int> arg_slots_;
+  llvm::MDNode *tbaa_root_ = nullptr;
+  std::unordered_map<std::string, llvm::MDNode *> tbaa_tags_;
   llvm::Value *rng_state_ = nullptr;  // i64 alloca when the task uses ti.random
   int task_index_ = 0;
   std::unordered_map<const ir::Stmt *, llvm::Value *> values_;
