@@ -115,8 +115,13 @@ Stmt *QuantCodec::shared_exponent_of(const QuantType *q, Stmt *value) {
   Stmt *bits = b_.bit_cast(b_.cast(value, types::f32()), types::u32());
   Stmt *e32 = b_.cast(bin(BinaryOp::bit_and, bin(BinaryOp::shr, bits, u32(23)), u32(0xff)),
                       types::i32());
-  return b_.select(bin(BinaryOp::cmp_eq, e32, i32(0)), i32(0),
-                   bin(BinaryOp::add, e32, i32(bias(q) - 127)));
+  // Zero (and f32 denormals) has no exponent; so has a negative value of an unsigned member,
+  // which stores as 0 and must not coarsen its siblings.
+  Stmt *none = bin(BinaryOp::cmp_eq, e32, i32(0));
+  if (!q->is_signed())
+    none = bin(BinaryOp::logic_or, none, bin(BinaryOp::cmp_ne, bin(BinaryOp::shr, bits, u32(31)),
+                                             u32(0)));
+  return b_.select(none, i32(0), bin(BinaryOp::add, e32, i32(bias(q) - 127)));
 }
 
 Stmt *QuantCodec::clamp_shared_exponent(const QuantType *q, Stmt *e) {
@@ -135,7 +140,12 @@ Stmt *QuantCodec::encode_shared_digits(const QuantType *q, Stmt *value, Stmt *ex
   Stmt *half = bin(BinaryOp::shl, u32(1), bin(BinaryOp::sub, sh, u32(1)));
   Stmt *digits = bin(BinaryOp::shr, bin(BinaryOp::add, sig, half), sh);
   digits = bin(BinaryOp::min, digits, u32((1u << d) - 1));  // a carry is clamped
-  Stmt *zero = bin(BinaryOp::logic_or, bin(BinaryOp::cmp_eq, ev, i32(0)),
+  // Above the (clamped) group exponent: saturate. The shift clamp alone does not when d = 23.
+  digits = b_.select(bin(BinaryOp::cmp_gt, ev, exponent), u32((1u << d) - 1), digits);
+  // Zero when the value is 0 (or an f32 denormal) or the group exponent is 0. Not when the
+  // value's own exponent is 0: re-rounded to a larger group exponent it may keep digits.
+  Stmt *e32 = bin(BinaryOp::bit_and, bin(BinaryOp::shr, bits, u32(23)), u32(0xff));
+  Stmt *zero = bin(BinaryOp::logic_or, bin(BinaryOp::cmp_eq, e32, u32(0)),
                    bin(BinaryOp::cmp_eq, exponent, i32(0)));
   if (!q->is_signed()) zero = bin(BinaryOp::logic_or, zero, bin(BinaryOp::cmp_ne, sign, u32(0)));
   digits = b_.select(zero, u32(0), digits);

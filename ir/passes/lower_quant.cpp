@@ -159,7 +159,7 @@ class LowerQuant {
       const QuantType *q = values[0].first->quant_type();
       Stmt *e = nullptr;
       for (auto &[f, v] : values) {
-        Stmt *ev = codec.shared_exponent_of(q, v);
+        Stmt *ev = codec.shared_exponent_of(f->quant_type(), v);  // its own signedness
         e = e ? b_.binary(BinaryOp::max, e, ev) : ev;
       }
       e = codec.clamp_shared_exponent(q, e);

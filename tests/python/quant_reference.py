@@ -56,7 +56,7 @@ def float_params(t):
     _, exp, frac, signed = t
     d = frac - (1 if signed else 0)
     bias = (1 << (exp - 1)) - 1
-    emax = (1 << exp) - 1
+    emax = min((1 << exp) - 1, 127 + bias)  # exp = 8: 254, the largest finite f32 exponent
     return d, bias, emax
 
 

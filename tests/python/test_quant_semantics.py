@@ -398,3 +398,25 @@ def test_python_scope_matches_kernels(t):
         assert y[i] == out[i]
     x.fill(vals[3])
     assert np.all(x.to_numpy() == out[3])
+
+
+# ---- regressions found by the property tests ----
+def test_shared_negative_into_unsigned_member_does_not_coarsen_siblings():
+    s, u = packed(1, 32, [qt.float(5, 8), qt.float(5, 3, signed=False)], shared=(0,))
+    s[0] = -0.4375
+    u[0] = -1e6  # stores 0; its exponent must not count
+    assert s[0] == -0.4375 and u[0] == 0.0
+
+
+def test_shared_member_with_exponent_zero_keeps_digits_under_a_larger_exponent():
+    t = qt.float(3, 8, signed=False)  # bias 3: values in [2^-3, 2^-2) have exponent 0
+    a, b = packed(1, 32, [t, t], shared=(0,))
+    a[0] = 0.5    # exponent 2
+    b[0] = 0.1875  # exponent 0 on its own; at exponent 2 it is 96 x 2^-9 (8 bits): exact
+    assert a[0] == 0.5 and b[0] == 0.1875
+
+
+def test_shared_23_bit_member_saturates():
+    a, b = packed(1, 64, [qt.float(5, 24), qt.float(5, 8)], shared=(0,))
+    a[0] = -1.3e10  # beyond 2^16 (bias 15, largest exponent 31)
+    assert a[0] == -(2.0**17 - 2.0**-6)
