@@ -150,13 +150,6 @@ def test_quant_array_layout_element_k_at_bit_k_times_bits():
     assert cell.shape == (n, n)
     cell[3, 37] = 1
     cell[3, 0] = 1
-    raw = ti.field(ti.u32, shape=(n, n // 32))
-
-    @ti.kernel
-    def words():
-        pass
-
-    # The word of row 3, columns 32..63 has bit 5 set: read it back through a kernel.
     @ti.kernel
     def count() -> ti.i32:
         s = 0
