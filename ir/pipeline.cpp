@@ -34,6 +34,7 @@ void run_pipeline(Kernel &k, const PipelineOptions &opt) {
   step("fuse_bit_struct_stores", passes::fuse_bit_struct_stores);
   step("lower_quant", passes::lower_quant);
   step("simplify", passes::simplify);
+  step("merge_atomics", passes::merge_atomics);
 }
 
 }  // namespace qtaichi::ir

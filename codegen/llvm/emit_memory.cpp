@@ -17,8 +17,11 @@ llvm::Value *KernelEmitter::context_field(int index) {
 // values in registers across the atomic scatter to a grid field, for example.
 void KernelEmitter::tag_memory(llvm::Instruction *inst, const Stmt *ptr) {
   std::string name;
-  if (auto *a = ptr->as<GlobalAddrStmt>())
+  if (auto *a = ptr->as<GlobalAddrStmt>()) {
+    // An address of a dense cell spans several fields (merge_atomics): no tag, may alias.
+    if (a->field->kind() == SNodeKind::dense) return;
     name = "tree" + std::to_string(a->tree_id) + "." + std::to_string(a->field->id());
+  }
   else if (ptr->is<GlobalTempStmt>())
     name = "temps";
   else if (ptr->is<ExternalAddrStmt>())
@@ -108,8 +111,8 @@ llvm::Value *KernelEmitter::emit_atomic_cas(const AtomicCASStmt *s) {
   }
   auto *pair = ir_.CreateAtomicCmpXchg(value(s->ptr()), expected, desired,
                                        llvm::MaybeAlign(t->bytes()),
-                                       llvm::AtomicOrdering::SequentiallyConsistent,
-                                       llvm::AtomicOrdering::SequentiallyConsistent);
+                                       llvm::AtomicOrdering::Monotonic,
+                                       llvm::AtomicOrdering::Monotonic);
   tag_memory(pair, s->ptr());
   llvm::Value *old = ir_.CreateExtractValue(pair, 0);
   return t->is_float() ? ir_.CreateBitCast(old, llvm_type(t)) : old;
