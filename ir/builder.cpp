@@ -25,8 +25,14 @@ Stmt *Builder::insert(std::unique_ptr<Stmt> s) {
                            s->loc);
   if (!s->ret_type) infer_ret_type(s.get(), *kernel_);
   Block *b = blocks_.back();
-  if (insert_before_) return b->insert(b->index_of(insert_before_), std::move(s));
-  return b->append(std::move(s));
+  if (!insert_before_) return b->append(std::move(s));
+  // Passes insert runs of statements before one statement: remember where it was.
+  size_t pos = hint_ < b->stmts.size() && b->stmts[hint_].get() == insert_before_
+                   ? hint_
+                   : b->index_of(insert_before_);
+  Stmt *raw = b->insert(pos, std::move(s));
+  hint_ = pos + 1;
+  return raw;
 }
 
 template <typename T>

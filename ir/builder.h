@@ -69,6 +69,7 @@ class Builder {
   Kernel *kernel_;
   std::vector<Block *> blocks_;
   Stmt *insert_before_ = nullptr;
+  size_t hint_ = 0;  // where insert_before_ was last seen in its block
   SourceLoc loc_;
 };
 

@@ -22,14 +22,25 @@ void StmtVisitor::visit(Stmt *s) {
 }
 
 void walk_mutable(Block *block, const std::function<void(Stmt *)> &fn) {
+  auto &stmts = block->stmts;
+  // fn only inserts before s or removes s, so s and the statement after it can only have
+  // moved forward from i: search from there (linear searches would make passes quadratic).
+  auto find_from = [&](size_t from, const Stmt *target) {
+    for (size_t k = from; k < stmts.size(); k++)
+      if (stmts[k].get() == target) return k;
+    return stmts.size();
+  };
   size_t i = 0;
-  while (i < block->stmts.size()) {
-    Stmt *s = block->stmts[i].get();
-    Stmt *next = i + 1 < block->stmts.size() ? block->stmts[i + 1].get() : nullptr;
+  while (i < stmts.size()) {
+    Stmt *s = stmts[i].get();
+    Stmt *next = i + 1 < stmts.size() ? stmts[i + 1].get() : nullptr;
     fn(s);
-    if (block->index_of(s) != block->stmts.size())
+    size_t at = next ? find_from(i, next) : stmts.size();  // where the walk goes on
+    bool kept = false;  // s is still in the block (between i and next)
+    for (size_t k = i; k < at; k++) kept = kept || stmts[k].get() == s;
+    if (kept)
       for (Block *b : s->blocks()) walk_mutable(b, fn);
-    i = next ? block->index_of(next) : block->stmts.size();
+    i = at;
   }
 }
 
