@@ -219,6 +219,19 @@ Stmt *Builder::continue_() {
   return s;
 }
 
+WhileStmt *Builder::cas_loop(Stmt *ptr, const std::function<Stmt *(Stmt *)> &update) {
+  WhileStmt *loop = while_();
+  push_block(loop->body.get());
+  Stmt *old = global_load(ptr);
+  Stmt *prev = atomic_cas(ptr, old, update(old));
+  IfStmt *done = if_(binary(BinaryOp::cmp_eq, prev, old));
+  push_block(done->true_block.get());
+  break_();
+  pop_block();
+  pop_block();
+  return loop;
+}
+
 Stmt *Builder::print(const std::vector<std::variant<Stmt *, std::string>> &items) {
   auto s = std::make_unique<PrintStmt>();
   for (const auto &item : items) {

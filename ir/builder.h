@@ -1,6 +1,7 @@
 #pragma once
 // Makes statements at an insertion point. Used by the Python frontend (through pybind11), by C++
 // users and by passes. Each statement gets the current source location and its type at once.
+#include <functional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -55,6 +56,10 @@ class Builder {
   WhileStmt *while_();
   Stmt *break_();
   Stmt *continue_();
+
+  // A compare-and-swap loop in IR: `while { old = *ptr; if cas(ptr, old, update(old)) == old:
+  // break }`. Backends then only need CAS to update any word atomically. Returns the loop.
+  WhileStmt *cas_loop(Stmt *ptr, const std::function<Stmt *(Stmt *old)> &update);
 
   Stmt *print(const std::vector<std::variant<Stmt *, std::string>> &items);
   Stmt *assert_(Stmt *cond, const std::string &message, const std::vector<Stmt *> &args);

@@ -204,16 +204,9 @@ class LowerQuant {
       b_.global_store(ptr, b_.cast(body(codec, old), ct));
       return;
     }
-    WhileStmt *loop = b_.while_();
-    b_.push_block(loop->body.get());
-    Stmt *old = b_.global_load(ptr);
-    Stmt *updated = b_.cast(body(codec, b_.cast(old, codec.work_type())), ct);
-    Stmt *prev = b_.atomic_cas(ptr, old, updated);
-    IfStmt *done = b_.if_(b_.binary(BinaryOp::cmp_eq, prev, old));
-    b_.push_block(done->true_block.get());
-    b_.break_();
-    b_.pop_block();
-    b_.pop_block();
+    b_.cas_loop(ptr, [&](Stmt *old) {
+      return b_.cast(body(codec, b_.cast(old, codec.work_type())), ct);
+    });
   }
 
   void store(SNode *c, Stmt *byte_offset, const std::vector<Write> &writes, bool thread_safe) {

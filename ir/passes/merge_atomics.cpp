@@ -121,9 +121,6 @@ class MergeAtomics {
     addr->ops = {p0->byte_offset()};
     addr->ret_type = types::u64();
     Stmt *ptr = b_.insert(std::move(addr));
-    WhileStmt *loop = b_.while_();
-    b_.push_block(loop->body.get());
-    Stmt *old = b_.global_load(ptr);
     auto half = [&](Stmt *word, int shift, Stmt *add) {
       Stmt *bits = b_.cast(b_.binary(BinaryOp::shr, word, b_.const_int(types::u64(), shift)),
                            types::u32());
@@ -131,15 +128,11 @@ class MergeAtomics {
       Stmt *out = b_.cast(b_.bit_cast(sum, types::u32()), types::u64());
       return b_.binary(BinaryOp::shl, out, b_.const_int(types::u64(), shift));
     };
-    Stmt *lo = half(old, 0, low);
-    Stmt *hi = half(old, 32, high);
-    Stmt *updated = b_.binary(BinaryOp::bit_or, lo, hi);
-    Stmt *prev = b_.atomic_cas(ptr, old, updated);
-    IfStmt *done = b_.if_(b_.binary(BinaryOp::cmp_eq, prev, old));
-    b_.push_block(done->true_block.get());
-    b_.break_();
-    b_.pop_block();
-    b_.pop_block();
+    WhileStmt *loop = b_.cas_loop(ptr, [&](Stmt *old) {
+      Stmt *lo = half(old, 0, low);
+      Stmt *hi = half(old, 32, high);
+      return b_.binary(BinaryOp::bit_or, lo, hi);
+    });
     first->parent->erase(first);
     second->parent->erase(second);
     changed_ = true;
