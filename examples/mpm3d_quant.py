@@ -73,21 +73,25 @@ def declare_particles(n, quant):
 
 
 def particle_bytes(fields):
-    """Bytes per particle of a layout: each container word once (read from the fields' storage
-    report: `ti.memory_report()`'s rules), primitive fields by their size."""
-    total, containers = 0, {}
+    """Bytes per particle actually allocated for `fields` (after the layout is materialized,
+    i.e. after a first kernel launch): each dense array holding them counted once, padding
+    included; the sum of `ti.memory_report()`'s rows for these fields without the padding."""
+    arrays = {}
     for f in fields:
         for c in getattr(f, "fields", None) or [f]:
-            parent = c._node.parent
+            node = c._node.parent
             if c._node.quant_type is not None:
-                containers[(parent.tree_id, parent.id)] = \
-                    parent.container_bits // 8
-            else:
-                total += c.nbytes // c._node.num_elements
-    return total + sum(containers.values())
+                node = node.parent  # the dense node above the container word
+            arrays[(node.tree_id, node.id)] = node.cell_bytes
+    return sum(arrays.values())
 
 
 class MPM3D:
+    @property
+    def bytes_per_particle(self):
+        """Allocated bytes per particle (padding included); valid after the first launch."""
+        return particle_bytes(self.particle_fields)
+
     def __init__(self, n_particles=16384, n_grid=32, quant=True, dt=None):
         self.n_particles, self.n_grid, self.quant = n_particles, n_grid, quant
         dx = 1 / n_grid
@@ -109,7 +113,7 @@ class MPM3D:
         grid_v = ti.Vector.field(3, ti.f32, (n_grid, n_grid, n_grid))
         grid_m = ti.field(ti.f32, (n_grid, n_grid, n_grid))
         self.x, self.v, self.F, self.material = x, v, F, material
-        self.bytes_per_particle = particle_bytes([x, v, F, material])
+        self.particle_fields = [x, v, F, material]
 
         @ti.func
         def kirchhoff_stress(Fp, mat):
