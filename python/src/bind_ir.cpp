@@ -54,7 +54,8 @@ void bind_ir(py::module_ &m) {
   py::class_<RangeForStmt, Stmt, Ref<RangeForStmt>>(m, "RangeForStmt")
       .def_property_readonly("body", [](const RangeForStmt &s) { return s.body.get(); }, ref)
       .def_readwrite("serialize", &RangeForStmt::serialize)
-      .def_readwrite("block_dim", &RangeForStmt::block_dim);
+      .def_readwrite("block_dim", &RangeForStmt::block_dim)
+      .def_readwrite("bit_vectorize", &RangeForStmt::bit_vectorize);
   py::class_<IfStmt, Stmt, Ref<IfStmt>>(m, "IfStmt")
       .def_property_readonly("true_block", [](const IfStmt &s) { return s.true_block.get(); },
                              ref)

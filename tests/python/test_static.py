@@ -33,6 +33,24 @@ def test_static_ndrange_and_grouped_ndrange():
     np.testing.assert_array_equal(y.to_numpy(), [[0, 10], [1, 11]])
 
 
+def test_python_numbers_stay_known_at_compile_time():
+    """-1, comparisons and and/or of Python numbers are Python values in a kernel (as in
+    Taichi), so they can bound and select ti.static loops."""
+    x = ti.field(ti.i32, (3, 3))
+
+    @ti.kernel
+    def k():
+        for di, dj in ti.static(ti.ndrange((-1, 2), (-1, 2))):
+            if ti.static(di != 0 or dj != 0):
+                x[di + 1, dj + 1] = di * 3 + dj
+        for d in ti.static(range(-1, ~-2)):
+            if ti.static(-1 < d < 1 and not d):
+                x[1, 1] = 100
+
+    k()
+    np.testing.assert_array_equal(x.to_numpy(), [[-4, -3, -2], [-1, 100, 1], [2, 3, 4]])
+
+
 @pytest.mark.parametrize("flag", [True, False])
 def test_static_if(flag):
     x = ti.field(ti.i32, ())

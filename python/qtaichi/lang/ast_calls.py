@@ -73,7 +73,7 @@ class CallMixin:
         if func is ops.loop_config:
             if args:
                 raise self.error(TaichiSyntaxError, "ti.loop_config() takes keywords only "
-                                 "(serialize=..., block_dim=...)", node)
+                                 "(serialize=..., block_dim=..., bit_vectorize=...)", node)
             self.loop_config = kwargs
             return None
         if func is runtime.sync:

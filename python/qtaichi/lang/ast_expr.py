@@ -5,6 +5,7 @@ time (a number, a string, a field, a module, a function, a tuple of such). Pytho
 IR constants only where an IR value is needed, so `x.shape[0]` or a global `N` stay exact."""
 import ast
 import builtins
+import operator
 
 import numpy as np
 
@@ -29,6 +30,9 @@ CMP_OPS = {
     ast.Lt: B.cmp_lt, ast.LtE: B.cmp_le, ast.Gt: B.cmp_gt, ast.GtE: B.cmp_ge,
     ast.Eq: B.cmp_eq, ast.NotEq: B.cmp_ne,
 }
+PY_CMP = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
+          ast.Eq: operator.eq, ast.NotEq: operator.ne}
+PY_SCALARS = (bool, int, float)
 # Augmented assignments that are atomic read-modify-writes (a later pass demotes them).
 ATOMIC_AUG_OPS = {ast.Add: A.add, ast.Sub: A.sub, ast.BitAnd: A.bit_and, ast.BitOr: A.bit_or,
                   ast.BitXor: A.bit_xor}
@@ -233,6 +237,14 @@ class ExprMixin:
         v = self.eval(node.operand)
         if isinstance(node.op, ast.UAdd):
             return v
+        # A Python number stays one (as in Taichi): `-1` in `ti.static(range(-1, 2))` must be
+        # known at compile time.
+        if isinstance(node.op, ast.USub) and type(v) in (int, float):
+            return -v
+        if isinstance(node.op, ast.Invert) and type(v) is int:
+            return ~v
+        if isinstance(node.op, ast.Not) and type(v) in PY_SCALARS:
+            return not v
         self.set_loc(node)
         op = {ast.USub: U.neg, ast.Invert: U.bit_not, ast.Not: U.logic_not}[type(node.op)]
         return self.unary_op(op, v, node)
@@ -240,6 +252,8 @@ class ExprMixin:
     def expr_BoolOp(self, node):
         op = B.logic_and if isinstance(node.op, ast.And) else B.logic_or
         values = [self.eval(v) for v in node.values]
+        if all(type(v) in PY_SCALARS for v in values):  # known at compile time (as in Taichi)
+            return all(values) if op == B.logic_and else any(values)
         self.set_loc(node)
         result = values[0]
         for v in values[1:]:
@@ -254,6 +268,9 @@ class ExprMixin:
                 raise self.error(TaichiSyntaxError, f"unsupported comparison in a kernel: "
                                  f"'{name}'", node)
         operands = [self.eval(node.left)] + [self.eval(c) for c in node.comparators]
+        if all(type(v) in PY_SCALARS for v in operands):  # known at compile time (as in Taichi)
+            return all(PY_CMP[type(o)](a, b)
+                       for o, a, b in zip(node.ops, operands, operands[1:]))
         self.set_loc(node)
         result = None
         for i, op_node in enumerate(node.ops):

@@ -10,6 +10,7 @@ from qtaichi.lang.field import Field
 from qtaichi.lang.kernel_args import NdarrayRef
 from qtaichi.lang.matrix import Matrix
 from qtaichi.lang.matrix_field import MatrixField
+from qtaichi.lang.quant import describe as describe_type
 
 
 class LoopMixin:
@@ -43,6 +44,8 @@ class LoopMixin:
                 raise self.error(TaichiSyntaxError, f"this loop has {len(dims)} ind"
                                  f"{'ex' if len(dims) == 1 else 'ices'} but {len(names)} loop "
                                  f"variable{'s' if len(names) != 1 else ''}", node)
+        if self.loop_config and self.loop_config.get("bit_vectorize"):
+            self.check_bit_vectorize(it, grouped)
         self.set_loc(node)
         loop, indices = self.flat_range_for(dims, node)
         if grouped:
@@ -57,6 +60,20 @@ class LoopMixin:
         finally:
             self.loops.pop()
             self.scopes.pop()
+
+    def check_bit_vectorize(self, it, grouped):
+        """ti.loop_config(bit_vectorize=True) before a struct-for over a field: the field must
+        be a 1-bit quant array (the bit_vectorize pass checks the body)."""
+        iterable = None if isinstance(it, ast.Call) else self.eval(it)
+        if grouped or not isinstance(iterable, Field):
+            return
+        qtype = getattr(iterable, "quant_type", None)
+        if qtype is None or qtype.storage_bits != 1:
+            what = describe_type(qtype) if qtype is not None else str(iterable.dtype)
+            raise self.error(TaichiSyntaxError, f"bit_vectorize: {self.describe(it)} is a field "
+                             f"of {what}; ti.loop_config(bit_vectorize=True) needs a struct-for "
+                             "over a 1-bit quant array (ti.types.quant.int(1, False) placed "
+                             "under quant_array(ti.j, 32 or 64))", it)
 
     def static_for(self, node, names):
         """`for i in ti.static(iterable)`: the body is built once per item, in place."""
@@ -206,6 +223,9 @@ class LoopMixin:
             block_dim = config.get("block_dim")
             if block_dim:
                 loop.block_dim = int(block_dim)
+            # A struct-for over 1-bit quant arrays that runs on whole words (the
+            # bit_vectorize pass checks the body and reports what it cannot vectorize).
+            loop.bit_vectorize = bool(config.get("bit_vectorize", False))
         return loop
 
     def multiply(self, a, b, node):

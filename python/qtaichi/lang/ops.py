@@ -135,7 +135,8 @@ class grouped:  # noqa: N801 - Taichi's name
             yield Vector(list(index))
 
 
-def loop_config(serialize=False, block_dim=None, parallelize=None, **_ignored):
+def loop_config(serialize=False, block_dim=None, parallelize=None, bit_vectorize=False,
+                **_ignored):
     """Applies to the next for loop of a kernel (recognized there)."""
     raise TaichiSyntaxError("ti.loop_config() can only be used inside a kernel")
 
