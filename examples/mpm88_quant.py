@@ -101,11 +101,13 @@ class MPM88Quant:
                 w = [0.5 * (1.5 - fx) ** 2, 0.75 - (fx - 1) ** 2, 0.5 * (fx - 0.5) ** 2]
                 stress = -dt * 4 * E * p_vol * (J[p] - 1) / dx**2
                 affine = ti.Matrix([[stress, 0], [0, stress]]) + p_mass * C[p]
+                mv = p_mass * v[p]  # read once: mpm88.py reads v[p] in the loop below, and
+                # the compiler reloads (and, quantized, re-decodes) it after every grid atomic
                 for i, j in ti.static(ti.ndrange(3, 3)):
                     offset = ti.Vector([i, j])
                     dpos = (offset - fx) * dx
                     weight = w[i].x * w[j].y
-                    grid_v[base + offset] += weight * (p_mass * v[p] + affine @ dpos)
+                    grid_v[base + offset] += weight * (mv + affine @ dpos)
                     grid_m[base + offset] += weight * p_mass
             for i, j in grid_m:
                 if grid_m[i, j] > 0:
@@ -134,9 +136,11 @@ class MPM88Quant:
                     new_v += weight * g_v
                     new_C += 4 * weight * g_v.outer_product(dpos) / dx**2
                 v[p] = new_v
-                x[p] += dt * new_v  # mpm88 reads v[p] back; here the f32 value, not the
-                # re-rounded one, so that both layouts advect with the velocity they computed
+                # J before x: J and x share a word, so their stores fuse into one when no read
+                # of the word comes between them. x advances with the f32 velocity just computed
+                # (mpm88.py reads v[p] back: the same value in f32, the re-rounded one quantized)
                 J[p] *= 1 + dt * new_C.trace()
+                x[p] += dt * new_v
                 C[p] = new_C
 
         @ti.kernel
