@@ -8,6 +8,7 @@
 //    (a ripple-carry adder for +), so the full Game of Life rule vectorizes;
 //  - a store of a cell value writes its lowest plane: storing into a 1-bit field keeps bit 0.
 // Cells outside the field read as 0. Anything else in the body is a clear error.
+#include <climits>
 #include <map>
 #include <optional>
 
@@ -265,6 +266,11 @@ class BitVectorizer {
     if (auto *bin = s->as<BinaryOpStmt>()) return binary(bin);
     if (auto *u = s->as<UnaryOpStmt>()) {
       const Val &a = get(u->operand());
+      // A small constant cast to an integer type stays a constant, so it can still start a
+      // count: `n = 0; n = n + x[...]` casts the local's 0 (loaded, so simplify left it).
+      if (auto c = const_val(a); c && u->op == UnaryOp::cast_value && u->cast_type->is_int() &&
+                                     *c >= 0 && *c <= INT32_MAX)
+        return {Val::uniform, b_.const_int(u->cast_type, *c)};
       if (a.kind == Val::uniform) return {Val::uniform, clone(s)};
       if (u->op == UnaryOp::cast_value && u->cast_type->is_int()) return a;  // same small ints
       if (u->op == UnaryOp::logic_not) return bit(invert(truthy(planes_of(s, a))));

@@ -40,7 +40,8 @@ struct Life {
   }
 
   // for i, j in x: n = sum of the 8 neighbours; y[i, j] = n == 3 or (n == 2 and x[i, j] == 1)
-  CompiledKernel *evolve(bool use_select) {
+  // plain_add: `n = n + cell` (a local load of the count, cast, add, store) instead of `+=`.
+  CompiledKernel *evolve(bool use_select, bool plain_add = false) {
     Kernel *k = prog->create_kernel("evolve");
     Builder b(k);
     auto *loop = b.range_for(b.const_i32(0), b.const_i32(N * M));
@@ -56,7 +57,12 @@ struct Life {
         if (!di && !dj) continue;
         Stmt *cell = b.global_load(b.global_ptr(x, {b.binary(BinaryOp::add, i, b.const_i32(di)),
                                                     b.binary(BinaryOp::add, j, b.const_i32(dj))}));
-        b.atomic(AtomicOp::add, count, b.cast(cell, types::i32()));
+        if (plain_add)  // i32 + u32 is u32: the loaded 0 is cast before the first add
+          b.local_store(count, b.cast(b.binary(BinaryOp::add, b.cast(b.local_load(count), types::u32()),
+                                               cell),
+                                      types::i32()));
+        else
+          b.atomic(AtomicOp::add, count, b.cast(cell, types::i32()));
       }
     Stmt *n = b.local_load(count);
     Stmt *alive = b.binary(BinaryOp::cmp_eq, b.global_load(b.global_ptr(x, {i, j})), b.const_int(types::u32(), 1));
@@ -80,13 +86,14 @@ struct Life {
 }  // namespace
 
 TEST(BitVectorize, GameOfLifeMatchesTheReference) {
-  for (bool use_select : {false, true}) {
+  for (int form = 0; form < 3; form++) {
+    bool use_select = form == 1, plain_add = form == 2;
     Life life;
     std::mt19937 rng(7);
     std::vector<std::vector<int>> cells(N, std::vector<int>(M));
     for (int i = 0; i < N; i++)
       for (int j = 0; j < M; j++) life.set(life.x, i, j, cells[i][j] = rng() % 3 == 0);
-    life.prog->launch(life.evolve(use_select), {});
+    life.prog->launch(life.evolve(use_select, plain_add), {});
     int differences = 0, alive = 0;
     for (int i = 0; i < N; i++)
       for (int j = 0; j < M; j++) {
@@ -100,7 +107,7 @@ TEST(BitVectorize, GameOfLifeMatchesTheReference) {
         differences += life.get(life.y, i, j) != expect;
         alive += expect;
       }
-    EXPECT_EQ(differences, 0) << (use_select ? "select form" : "logic form");
+    EXPECT_EQ(differences, 0) << (use_select ? "select form" : plain_add ? "n = n + cell" : "logic form");
     EXPECT_GT(alive, 100);
   }
 }
