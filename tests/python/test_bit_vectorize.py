@@ -234,3 +234,28 @@ def test_loop_config_applies_to_the_next_loop_only():
     x.from_numpy(state)
     two_loops()
     assert np.array_equal(x.to_numpy(), 1 - state)
+
+
+def test_example_u8_and_quant_versions_agree():
+    """examples/game_of_life.py: the 1-bit bit-vectorized grid and the u8 grid (dead border)
+    evolve alike from the glider gun and from a random start."""
+    import os
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "examples"))
+    try:
+        from game_of_life import QuantLife, U8Life, initial_state
+    finally:
+        sys.path.pop(0)
+    for start in ("gun", "random"):
+        state = initial_state(64, start, seed=3)
+        quant, u8 = QuantLife(64), U8Life(64)
+        quant.load(state)
+        u8.load(state)
+        expected = state
+        for _ in range(40):
+            quant.step()
+            u8.step()
+            expected = life_step(expected)
+        assert np.array_equal(quant.state(), expected)
+        assert np.array_equal(u8.state(), expected)
+        assert quant.bits_per_cell == 1 and u8.bits_per_cell > 8
