@@ -66,6 +66,7 @@ class QuantLifeScalar:
 
 VARIANTS = [
     ("1-bit, bit_vectorize", QuantLife),
+    ("1-bit, bit_vectorize, 64-bit words", lambda n: QuantLife(n, word_bits=64)),
     ("u8", U8Life),
     ("1-bit, no bit_vectorize", QuantLifeScalar),
 ]

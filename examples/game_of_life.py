@@ -46,12 +46,13 @@ def initial_state(n, start, seed=0):
 class QuantLife:
     """1 bit per cell, bit-vectorized evolve."""
 
-    def __init__(self, n):
+    def __init__(self, n, word_bits=32):
         qu1 = ti.types.quant.int(1, False)
         self.x = ti.field(dtype=qu1)
         self.y = ti.field(dtype=qu1)
-        ti.root.dense(ti.ij, (n, n // 32)).quant_array(ti.j, 32, max_num_bits=32).place(self.x)
-        ti.root.dense(ti.ij, (n, n // 32)).quant_array(ti.j, 32, max_num_bits=32).place(self.y)
+        w = word_bits  # cells per container word (32 or 64)
+        ti.root.dense(ti.ij, (n, n // w)).quant_array(ti.j, w, max_num_bits=w).place(self.x)
+        ti.root.dense(ti.ij, (n, n // w)).quant_array(ti.j, w, max_num_bits=w).place(self.y)
         self.bits_per_cell = self.x.nbytes * 8 / (n * n)
 
     @staticmethod
@@ -140,15 +141,17 @@ def main():
     ap.add_argument("--seed", type=int, default=0, help="seed of the random start")
     ap.add_argument("--u8", action="store_true",
                     help="one ti.u8 per cell instead of one bit (no bit_vectorize)")
+    ap.add_argument("--word", type=int, choices=[32, 64], default=32,
+                    help="cells per container word of the 1-bit grid")
     ap.add_argument("--out", default="out/life.png", help="PNG of the final state")
     ap.add_argument("--frames", type=int, default=0,
                     help="also write this many evenly spaced frames (out_0000.png, ...)")
     args = ap.parse_args()
-    if args.n <= 0 or args.n % 32:
-        ap.error("--n must be a positive multiple of 32")
+    if args.n <= 0 or args.n % args.word:
+        ap.error(f"--n must be a positive multiple of {args.word}")
 
     ti.init(arch=ti.cpu)
-    life = U8Life(args.n) if args.u8 else QuantLife(args.n)
+    life = U8Life(args.n) if args.u8 else QuantLife(args.n, args.word)
     life.load(initial_state(args.n, args.start, args.seed))
     stem, ext = os.path.splitext(args.out)
     frame_steps = set(np.linspace(0, args.steps, args.frames).round().astype(int)) \
@@ -171,7 +174,7 @@ def main():
     state = life.state()
     save_png(state, args.out)
     updates = args.n * args.n * args.steps / max(elapsed, 1e-9)
-    kind = "u8 per cell" if args.u8 else "1-bit quant, bit_vectorize"
+    kind = "u8 per cell" if args.u8 else f"1-bit quant, bit_vectorize, {args.word}-bit words"
     print(f"{kind}: {args.n}x{args.n}, {args.steps} steps, {life.bits_per_cell:.2f} bits per "
           f"cell, {elapsed * 1e3 / max(args.steps, 1):.3f} ms per step, "
           f"{updates / 1e9:.3f} G cell-updates/s, {int(state.sum())} alive")
