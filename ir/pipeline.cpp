@@ -34,6 +34,8 @@ void run_pipeline(Kernel &k, const PipelineOptions &opt) {
   step("fuse_bit_struct_stores", passes::fuse_bit_struct_stores);
   step("lower_quant", passes::lower_quant);
   step("simplify", passes::simplify);
+  step("forward_loads", passes::forward_loads);
+  step("simplify", passes::simplify);  // decodes of forwarded words are now common
   step("merge_atomics", passes::merge_atomics);
 }
 
