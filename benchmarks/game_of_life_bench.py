@@ -2,7 +2,8 @@
 bit per cell without bit_vectorize (a plain struct-for over the quant array, every store a
 read-modify-write of its word). The same random start runs the same number of steps in each
 variant; the final states must agree. Prints one markdown table: memory per cell, ms per step
-(best of --repeat runs of --steps steps), cell updates per second and the ratios to u8.
+(best of --repeat runs of --steps steps, after one warm-up run), cell updates per second and
+the ratios to u8 (speed against the faster of the two u8 loop forms).
 
     /usr/bin/python3 benchmarks/game_of_life_bench.py --sizes 4096 8192
 """
@@ -64,10 +65,11 @@ class QuantLifeScalar:
         return self.x.to_numpy()[1:-1, 1:self.n + 1].astype(np.uint8)
 
 
-VARIANTS = [
+VARIANTS = [  # (name, constructor of an n x n grid)
     ("1-bit, bit_vectorize", QuantLife),
     ("1-bit, bit_vectorize, 64-bit words", lambda n: QuantLife(n, word_bits=64)),
-    ("u8", U8Life),
+    ("u8, ti.ndrange", U8Life),
+    ("u8, row loops (j vectorized)", lambda n: U8Life(n, rows=True)),
     ("1-bit, no bit_vectorize", QuantLifeScalar),
 ]
 
@@ -78,14 +80,15 @@ def measure(cls, n, steps, repeat, start):
     life.load(start)
     life.step()  # compile
     best = float("inf")
-    for _ in range(repeat):
+    for r in range(repeat + 1):  # run 0 warms up (thread pool, first touch of the pages)
         life.load(start)
         ti.sync()
         t0 = time.perf_counter()
         for _ in range(steps):
             life.step()
         ti.sync()
-        best = min(best, (time.perf_counter() - t0) / steps)
+        if r > 0:
+            best = min(best, (time.perf_counter() - t0) / steps)
     final = life.state()
     bits = life.bits_per_cell
     ti.reset()
@@ -108,20 +111,21 @@ def main():
         start = initial_state(n, "random", seed=1)
         results = {name: measure(cls, n, args.steps, args.repeat, start)
                    for name, cls in variants}
-        reference = results["u8"][2]
+        reference = results["u8, ti.ndrange"][2]
         for name, (_, _, final) in results.items():
             if not np.array_equal(final, reference):
                 raise SystemExit(f"{n}x{n}: '{name}' disagrees with u8 in "
                                  f"{int(np.sum(final != reference))} cells")
-        base_bits, base = results["u8"][0], results["u8"][1]
+        # Ratios against the faster u8 form (the fair baseline).
+        base_bits = results["u8, ti.ndrange"][0]
+        base = min(results["u8, ti.ndrange"][1], results["u8, row loops (j vectorized)"][1])
         for name, (bits, sec, _) in results.items():
             rows.append((f"{n}²", name, f"{bits:.2f}", f"{n * n * bits / 8 / 2**20:.2f}",
                          f"{sec * 1e3:.2f}", f"{n * n / sec / 1e9:.2f}",
-                         f"{base_bits / bits:.1f}x" if name != "u8" else "1x",
-                         f"{base / sec:.2f}x" if name != "u8" else "1x"))
+                         f"{base_bits / bits:.1f}x", f"{base / sec:.2f}x"))
 
     header = ("grid", "variant", "bits/cell", "MiB/field", "ms/step", "G cell-updates/s",
-              "memory saving vs u8", "speed-up vs u8")
+              "memory saving vs u8", "speed-up vs the faster u8")
     print(f"Game of Life, {args.steps} steps, best of {args.repeat}, CPU ({os.cpu_count()} "
           "threads); final states identical across variants\n")
     print("| " + " | ".join(header) + " |")

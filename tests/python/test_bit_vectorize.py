@@ -237,8 +237,9 @@ def test_loop_config_applies_to_the_next_loop_only():
 
 
 def test_example_u8_and_quant_versions_agree():
-    """examples/game_of_life.py: the 1-bit bit-vectorized grid and the u8 grid (dead border)
-    evolve alike from the glider gun and from a random start."""
+    """examples/game_of_life.py: the 1-bit bit-vectorized grids (32- and 64-bit words) and the
+    u8 grids (dead border; both loop forms) evolve alike from the glider gun and a random
+    start."""
     import os
     import sys
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "examples"))
@@ -248,14 +249,14 @@ def test_example_u8_and_quant_versions_agree():
         sys.path.pop(0)
     for start in ("gun", "random"):
         state = initial_state(64, start, seed=3)
-        quant, u8 = QuantLife(64), U8Life(64)
-        quant.load(state)
-        u8.load(state)
+        grids = [QuantLife(64), QuantLife(64, word_bits=64), U8Life(64), U8Life(64, rows=True)]
+        for g in grids:
+            g.load(state)
         expected = state
         for _ in range(40):
-            quant.step()
-            u8.step()
+            for g in grids:
+                g.step()
             expected = life_step(expected)
-        assert np.array_equal(quant.state(), expected)
-        assert np.array_equal(u8.state(), expected)
-        assert quant.bits_per_cell == 1 and u8.bits_per_cell > 8
+        for g in grids:
+            assert np.array_equal(g.state(), expected), type(g).__name__
+        assert grids[0].bits_per_cell == 1 and grids[2].bits_per_cell > 8
