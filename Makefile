@@ -47,8 +47,13 @@ demo: build
 	$(VENV)/bin/python examples/mpm3d_quant.py --compare --particles 16384 --grid 32 --steps 1200 --frames 6 --check --out out/mpm3d
 	$(VENV)/bin/python examples/heat_diffusion.py --out out/heat.png
 
+# Every measurement, each printing a markdown table (side by side in one run; see README).
 bench: build
 	$(VENV)/bin/python benchmarks/compile_time.py
+	$(VENV)/bin/python benchmarks/mpm88_bench.py
+	$(VENV)/bin/python benchmarks/quant_mpm_bench.py
+	$(BUILD)/quant_store_bench
+	$(VENV)/bin/python benchmarks/game_of_life_bench.py
 
 clean:
 	rm -rf $(BUILD) $(VENV) python/qtaichi/_core*.so
