@@ -4,6 +4,7 @@
 Exit status is non-zero when anything failed or when no test ran.
 """
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -24,6 +25,8 @@ def main():
     args = ap.parse_args()
 
     passed = failed = skipped = 0
+    # Kernels compiled by the tests go to a cache inside the build folder, not the user's.
+    os.environ.setdefault("QTAICHI_CACHE_DIR", os.path.abspath(os.path.join(args.build, "test-kernel-cache")))
 
     rc, out = run(["ctest", "--test-dir", args.build, "--output-on-failure", "-j2"])
     m = re.search(r"(\d+)% tests passed, (\d+) tests? failed out of (\d+)", out)
