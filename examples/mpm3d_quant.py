@@ -1,22 +1,36 @@
 """3D MLS-MPM with quantized particles (the QuanTaichi paper's scheme), headless.
 
-Three cubes -- elastic jelly, water and a stiffer rubber -- fall under gravity, hit the floor
-and each other. The same kernels run on two particle layouts; only the field declarations
-differ (`--f32` or `--quant`, `--compare` runs both from the same particles):
+Four cubes -- elastic jelly, water, a stiffer rubber and plastic snow -- fall under gravity,
+hit the floor and each other. The same kernels run on two particle layouts; only the field
+declarations differ (`--f32` or `--quant`, `--compare` runs both from the same particles):
 
     field     float32 layout            quantized layout (QuanTaichi, Hu et al. 2021)
     x         3 x f32        12 bytes   3 x fixed(21, max_value=2)          one 64-bit word
     v         3 x f32        12 bytes   3 x float(exp=7, frac=19), one shared exponent:
                                                                   7 + 3*19 = 64 bits, one word
     F         3x3 f32        36 bytes   9 x fixed(16, max_value=2): 4 + 4 in two 64-bit words,
-    material  i32             4 bytes   F[2,2] + a 16-bit material id in a third 64-bit word
-                                        (its upper 32 bits are free: room for a plastic Jp)
-    total                    64 bytes   40 bytes                       (1.6x less memory)
+    material  i32             4 bytes   F[2,2] + a 16-bit material id + Jp as
+    Jp        f32             4 bytes   float(exp=8, frac=24) (32 bits) in a third 64-bit word
+    total                    68 bytes   40 bytes                       (1.7x less memory)
 
 The grid stays float32. Physics (Taichi's mpm3d/mpm99 with the deformation gradient):
 fixed-corotated elasticity tau = 2 mu (F - R) F^T + lambda J (J - 1) I, the rotation R from F's
 polar decomposition (a few Newton iterations R <- (R + R^-T) / 2; no SVD). Water keeps only the
-volume: F = cbrt(J) I after each update (mu = 0). There is no plasticity, hence no Jp field.
+volume: F = cbrt(J) I after each update (mu = 0).
+
+Snow is mpm99's snow with *volumetric* plasticity, since there is no SVD to clamp singular
+values one by one: after each update the elastic volume change J = det(F) is clamped to
+[1 - theta_c, 1 + theta_s] (theta_c = 2.5e-2, theta_s = 4.5e-3 as in mpm99), the excess goes into
+the plastic volume ratio Jp <- Jp * J / J_clamped, and F is rescaled by cbrt(J_clamped / J) so
+that det(F) = J_clamped (the isotropic scaling keeps F's rotation and shape). The Lame
+parameters harden as in mpm99, h = exp(10 (1 - Jp)) clamped to [0.1, 5]: compacted snow
+(Jp < 1) stiffens, stretched snow (Jp > 1) softens and crumbles. Shear stays elastic (without
+singular values there is no shear yield surface), so snow compacts and stays compacted but
+does not flow sideways like mpm99's: the cube lands, its bottom compacts (Jp down to ~0.8,
+median ~0.96 in the default run) and it keeps its shape and rebounds a little, like a stiff
+elastic-plastic block. Every particle carries Jp (1 for the other materials).
+Jp lives between ~0.5 and ~2 for snow but is a product of many factors: float(8, 24) (signed,
+23 magnitude bits: relative step 1.2e-7, the same as f32) keeps it without drift.
 
 **The affine velocity field C is not stored.** G2P computes C as a local, uses it to update
 F <- (I + dt C) F, and forgets it; P2G's affine term is only the stress term (PIC momentum
@@ -42,34 +56,40 @@ import numpy as np
 
 import qtaichi as ti
 
-JELLY, WATER, RUBBER = 0, 1, 2
-MATERIAL_COLORS = np.array([[237, 85, 59], [6, 133, 235], [238, 238, 240]], dtype=np.float32)
+JELLY, WATER, RUBBER, SNOW = 0, 1, 2, 3
+MATERIAL_COLORS = np.array([[237, 85, 59], [6, 133, 235], [250, 190, 60], [238, 238, 240]],
+                           dtype=np.float32)
+THETA_C, THETA_S = 2.5e-2, 4.5e-3  # snow's elastic volume change stays in [1 - c, 1 + s]
 
 
 def declare_particles(n, quant):
-    """The particle fields of one layout: (x, v, F, material). The only layout-specific code."""
+    """The particle fields of one layout: (x, v, F, material, Jp). The only layout-specific
+    code."""
     if not quant:
         x = ti.Vector.field(3, ti.f32, n)
         v = ti.Vector.field(3, ti.f32, n)
         F = ti.Matrix.field(3, 3, ti.f32, n)
         material = ti.field(ti.i32, n)
-        return x, v, F, material
+        Jp = ti.field(ti.f32, n)
+        return x, v, F, material, Jp
     qx = ti.types.quant.fixed(21, max_value=2.0)
     qv = ti.types.quant.float(exp=7, frac=19)
     qF = ti.types.quant.fixed(16, max_value=2.0)
     qm = ti.types.quant.int(16, signed=False)
+    qJp = ti.types.quant.float(exp=8, frac=24)
     x = ti.Vector.field(3, dtype=qx)
     v = ti.Vector.field(3, dtype=qv)
     F = ti.Matrix.field(3, 3, dtype=qF)
     material = ti.field(qm)
+    Jp = ti.field(qJp)
     Fs = [F.get_scalar_field(i, j) for i in range(3) for j in range(3)]
     bx = ti.BitpackedFields(max_num_bits=64).place(x)                         # 63 bits
     bv = ti.BitpackedFields(max_num_bits=64).place(v, shared_exponent=True)   # 64 bits
     bf0 = ti.BitpackedFields(max_num_bits=64).place(*Fs[0:4])                 # 64 bits
     bf1 = ti.BitpackedFields(max_num_bits=64).place(*Fs[4:8])                 # 64 bits
-    bf2 = ti.BitpackedFields(max_num_bits=64).place(Fs[8], material)          # 32 (+32 free)
+    bf2 = ti.BitpackedFields(max_num_bits=64).place(Fs[8], material, Jp)      # 64 bits
     ti.root.dense(ti.i, n).place(bx, bv, bf0, bf1, bf2)
-    return x, v, F, material
+    return x, v, F, material, Jp
 
 
 def particle_bytes(fields):
@@ -109,14 +129,14 @@ class MPM3D:
         mu_0 = E / (2 * (1 + nu))
         lambda_0 = E * nu / ((1 + nu) * (1 - 2 * nu))
 
-        x, v, F, material = declare_particles(n_particles, quant)
+        x, v, F, material, Jp = declare_particles(n_particles, quant)
         grid_v = ti.Vector.field(3, ti.f32, (n_grid, n_grid, n_grid))
         grid_m = ti.field(ti.f32, (n_grid, n_grid, n_grid))
-        self.x, self.v, self.F, self.material = x, v, F, material
-        self.particle_fields = [x, v, F, material]
+        self.x, self.v, self.F, self.material, self.Jp = x, v, F, material, Jp
+        self.particle_fields = [x, v, F, material, Jp]
 
         @ti.func
-        def kirchhoff_stress(Fp, mat):
+        def kirchhoff_stress(Fp, mat, jp):
             # Polar decomposition F = R S by Newton's iteration R <- (R + R^-T) / 2 (F is
             # close to a rotation: a few iterations reach f32 precision).
             R = Fp
@@ -126,6 +146,8 @@ class MPM3D:
             h = 0.3  # jelly: softer
             if mat == RUBBER:
                 h = 1.0
+            if mat == SNOW:  # hardening (mpm99): compacted snow is stiffer
+                h = ti.max(0.1, ti.min(5.0, ti.exp(10 * (1.0 - jp))))
             mu, la = mu_0 * h, lambda_0 * h
             if mat == WATER:
                 mu = 0.0
@@ -141,7 +163,8 @@ class MPM3D:
                 base = int(Xp - 0.5)
                 fx = Xp - base
                 w = [0.5 * (1.5 - fx) ** 2, 0.75 - (fx - 1) ** 2, 0.5 * (fx - 0.5) ** 2]
-                stress = (-dt * p_vol * 4 * inv_dx * inv_dx) * kirchhoff_stress(F[p], material[p])
+                stress = (-dt * p_vol * 4 * inv_dx * inv_dx) * kirchhoff_stress(
+                    F[p], material[p], Jp[p])
                 mv = p_mass * v[p]
                 for i, j, k in ti.static(ti.ndrange(3, 3, 3)):
                     offset = ti.Vector([i, j, k])
@@ -182,10 +205,21 @@ class MPM3D:
                 v[p] = new_v
                 x[p] += dt * new_v
                 new_F = (ti.Matrix.identity(ti.f32, 3) + dt * new_C) @ F[p]
-                if material[p] == WATER:  # a fluid keeps only its volume change
+                mat = material[p]
+                new_Jp = Jp[p]
+                if mat == WATER:  # a fluid keeps only its volume change
                     J = new_F.determinant()
                     new_F = ti.Matrix.identity(ti.f32, 3) * ti.exp(ti.log(J) / 3)
+                elif mat == SNOW:  # volumetric plasticity: the excess volume change goes to Jp
+                    J = new_F.determinant()
+                    Jc = ti.min(ti.max(J, 1 - THETA_C), 1 + THETA_S)
+                    if Jc != J:
+                        new_Jp *= J / Jc
+                        new_F *= ti.exp(ti.log(Jc / J) / 3)
+                # F[2, 2] and Jp share a word in the quantized layout: stored unconditionally
+                # next to each other in one block, the two stores fuse into one masked store
                 F[p] = new_F
+                Jp[p] = new_Jp
 
         @ti.kernel
         def init(pos: ti.types.ndarray(), mat: ti.types.ndarray()):
@@ -194,6 +228,7 @@ class MPM3D:
                 v[p] = [0, -1, 0]
                 F[p] = ti.Matrix.identity(ti.f32, 3)
                 material[p] = mat[p]
+                Jp[p] = 1
 
         @ti.kernel
         def max_abs_F() -> ti.f32:
@@ -211,12 +246,13 @@ class MPM3D:
 
 
 def initial_particles(n, seed=0):
-    """Three cubes: jelly (left, low), water (right, high: it splashes) and rubber (above the
-    jelly: it lands on it)."""
+    """Four cubes: jelly (left, low), water (right back, high: it splashes), rubber (above the
+    jelly: it lands on it) and snow (right front, high: it compacts on the floor)."""
     rng = np.random.default_rng(seed)
     cubes = [((0.12, 0.12, 0.15), 0.30, JELLY),
              ((0.55, 0.40, 0.50), 0.30, WATER),
-             ((0.17, 0.55, 0.20), 0.20, RUBBER)]
+             ((0.17, 0.55, 0.20), 0.20, RUBBER),
+             ((0.58, 0.45, 0.12), 0.25, SNOW)]
     vols = np.array([s ** 3 for _, s, _ in cubes])
     counts = np.floor(n * vols / vols.sum()).astype(int)
     counts[0] += n - counts.sum()
@@ -256,7 +292,7 @@ def render(x, material, floor=0.0, size=512):
     u, w, depth = project(x.astype(np.float64))
     order = np.argsort(-depth, kind="stable")  # far first, near overwrite
     shade = 1.0 - 0.55 * (depth - depth.min()) / max(np.ptp(depth), 1e-6)
-    colors = (MATERIAL_COLORS[np.clip(material, 0, 2)] * shade[:, None]).astype(np.uint8)
+    colors = (MATERIAL_COLORS[np.clip(material, 0, 3)] * shade[:, None]).astype(np.uint8)
     for du in (0, 1):
         for dw in (0, 1):
             uu, ww = u[order] + du, w[order] + dw

@@ -55,10 +55,22 @@ def test_mpm3d_quant_stays_close_to_f32_and_in_range():
         # F's entries stay well inside fixed(16, max_value=2)'s range; the floor was hit
         # (the jelly and water deformed: F moved away from the identity)
         assert 1.01 < sim.max_abs_F() < 1.9
-    assert sims[False].bytes_per_particle == 64 and sims[True].bytes_per_particle == 40
+    assert sims[False].bytes_per_particle == 68 and sims[True].bytes_per_particle == 40
     mf, mq = xs[False].mean(0), xs[True].mean(0)
     fell = pos[:, 1].mean() - mf[1]
     assert fell > 0.08, fell  # more than a cell (dx = 0.0625)
     assert np.abs(mq - mf).max() < 0.1 / grid, (mq, mf)
-    # the material ids survive next to F[2, 2] in their shared word
+    # the material ids survive next to F[2, 2] and Jp in their shared word
     np.testing.assert_array_equal(sims[True].material.to_numpy(), mat)
+    # snow's plastic volume ratio Jp moved (the cube reached the floor and compacted) and
+    # stays near the f32 run's; the other materials keep Jp = 1 exactly
+    from mpm3d_quant import SNOW
+    snow = mat == SNOW
+    assert snow.any()
+    for quant in (False, True):
+        jp = sims[quant].Jp.to_numpy()
+        assert (jp[~snow] == 1).all()
+        lo, hi = jp[snow].min(), jp[snow].max()
+        assert 0.5 < lo < 0.99 and hi < 1.5, (lo, hi)
+    jf, jq = (sims[q].Jp.to_numpy()[snow].astype(np.float64).mean() for q in (False, True))
+    assert abs(jq - jf) < 1e-3, (jq, jf)
