@@ -1,8 +1,9 @@
 // merge_atomics: two atomic float adds to neighbouring f32s of one 8-byte-aligned pair (the x
 // and y of a vector field element: `grid_v[base + offset] += w * v`) become one 64-bit
 // compare-and-swap loop in IR. CPUs (and GPUs) have no atomic float add: each one is a CAS
-// loop, so this halves the locked operations of a vector scatter. Only adds whose old values
-// are unused, with no memory access between them, are merged.
+// loop, so this halves the locked operations of a 2-vector scatter. A 3-vector in 12-byte
+// cells pairs (x, y) or (y, z), whichever is 8-byte aligned at run time. Only adds whose old
+// values are unused, with no other memory access between them, are merged.
 #include <algorithm>
 #include <unordered_map>
 
@@ -85,40 +86,36 @@ class MergeAtomics {
   }
 
   void visit(Block *block) {
-    AtomicOpStmt *pending = nullptr;
+    std::vector<AtomicOpStmt *> run;  // consecutive candidates, no other memory access between
     for (size_t i = 0; i < block->stmts.size(); i++) {
       Stmt *s = block->stmts[i].get();
       for (Block *c : s->blocks()) visit(c);
       AtomicOpStmt *a = candidate(s);
-      if (pending && a) {
-        if (Stmt *loop = merge(pending, a)) {
-          pending = nullptr;
-          i = block->index_of(loop);  // both atomics are gone; go on after the new loop
-          continue;
-        }
+      if (!a) {
+        if (touches_memory(s)) run.clear();
+        continue;
       }
-      if (a) pending = a;
-      else if (touches_memory(s)) pending = nullptr;
+      run.push_back(a);
+      Stmt *merged = nullptr;
+      if (run.size() == 3) {
+        merged = merge_triple(run[0], run[1], run[2]);
+        if (!merged) run.erase(run.begin());  // the last two may still pair
+      }
+      if (!merged && run.size() == 2) merged = merge_pair(run[0], run[1]);
+      if (merged) {
+        run.clear();
+        i = block->index_of(merged);  // the atomics are gone; go on after what replaced them
+      }
     }
   }
 
-  // Returns the CAS loop that replaced both atomics, or nullptr when they cannot merge.
-  Stmt *merge(AtomicOpStmt *first, AtomicOpStmt *second) {
-    auto *p0 = first->ptr()->as<GlobalAddrStmt>(), *p1 = second->ptr()->as<GlobalAddrStmt>();
-    if (p0->tree_id != p1->tree_id) return nullptr;
-    if (offset_by(p1->byte_offset(), p0->byte_offset(), 4)) std::swap(p0, p1), std::swap(first, second);
-    if (!offset_by(p0->byte_offset(), p1->byte_offset(), 4) ||
-        known_alignment(p0->byte_offset()) < 8)
-      return nullptr;
-    Stmt *low = first->value(), *high = second->value();
-    Stmt *at = first->parent->index_of(first) > second->parent->index_of(second) ? first : second;
-    b_.set_insert_before(at);
-    b_.set_loc(at->loc);
-    // The pair's address: untagged for alias analysis (it overlaps both fields).
+  // A 64-bit CAS loop adding `low` and `high` to the f32 pair at `offset` (8-byte aligned).
+  Stmt *pair_cas(const GlobalAddrStmt *like, Stmt *offset, Stmt *low, Stmt *high) {
+    // The pair's address: untagged for alias analysis (it overlaps two fields).
     auto addr = std::make_unique<GlobalAddrStmt>();
-    addr->field = p0->field->parent();
-    addr->tree_id = p0->tree_id;
-    addr->ops = {p0->byte_offset()};
+    addr->field = like->field->parent();
+    addr->tree_id = like->tree_id;
+    addr->ops = {offset};
     addr->ret_type = types::u64();
     Stmt *ptr = b_.insert(std::move(addr));
     auto half = [&](Stmt *word, int shift, Stmt *add) {
@@ -128,15 +125,64 @@ class MergeAtomics {
       Stmt *out = b_.cast(b_.bit_cast(sum, types::u32()), types::u64());
       return b_.binary(BinaryOp::shl, out, b_.const_int(types::u64(), shift));
     };
-    WhileStmt *loop = b_.cas_loop(ptr, [&](Stmt *old) {
+    return b_.cas_loop(ptr, [&](Stmt *old) {
       Stmt *lo = half(old, 0, low);
       Stmt *hi = half(old, 32, high);
       return b_.binary(BinaryOp::bit_or, lo, hi);
     });
-    first->parent->erase(first);
-    second->parent->erase(second);
+  }
+
+  static GlobalAddrStmt *addr(AtomicOpStmt *a) { return a->ptr()->as<GlobalAddrStmt>(); }
+
+  void begin_at(Stmt *last) {
+    b_.set_insert_before(last);
+    b_.set_loc(last->loc);
+  }
+
+  void erase(std::initializer_list<AtomicOpStmt *> atomics) {
+    for (AtomicOpStmt *a : atomics) a->parent->erase(a);
     changed_ = true;
+  }
+
+  // Two adds to the halves of an 8-byte-aligned f32 pair: one CAS loop. Returns what replaced
+  // them, or nullptr.
+  Stmt *merge_pair(AtomicOpStmt *first, AtomicOpStmt *second) {
+    AtomicOpStmt *last = second;
+    if (addr(first)->tree_id != addr(second)->tree_id) return nullptr;
+    if (offset_by(addr(second)->byte_offset(), addr(first)->byte_offset(), 4))
+      std::swap(first, second);
+    Stmt *offset = addr(first)->byte_offset();
+    if (!offset_by(offset, addr(second)->byte_offset(), 4) || known_alignment(offset) < 8)
+      return nullptr;
+    begin_at(last);
+    Stmt *loop = pair_cas(addr(first), offset, first->value(), second->value());
+    erase({first, second});
     return loop;
+  }
+
+  // Three adds to an f32 triple (x, y, z of a 3-vector) that is only 4-byte aligned: pair
+  // whichever two are 8-byte aligned at run time, and add the third alone (2 CAS, not 3).
+  Stmt *merge_triple(AtomicOpStmt *x, AtomicOpStmt *y, AtomicOpStmt *z) {
+    Stmt *offset = addr(x)->byte_offset();
+    if (addr(x)->tree_id != addr(y)->tree_id || addr(x)->tree_id != addr(z)->tree_id ||
+        !offset_by(offset, addr(y)->byte_offset(), 4) ||
+        !offset_by(offset, addr(z)->byte_offset(), 8) || known_alignment(offset) < 4)
+      return nullptr;
+    begin_at(z);
+    Stmt *aligned = b_.binary(BinaryOp::cmp_eq,
+                              b_.binary(BinaryOp::bit_and, offset, b_.const_int(types::i64(), 4)),
+                              b_.const_int(types::i64(), 0));
+    IfStmt *branch = b_.if_(aligned);
+    b_.push_block(branch->true_block.get());
+    pair_cas(addr(x), offset, x->value(), y->value());
+    b_.atomic(AtomicOp::add, z->ptr(), z->value());
+    b_.pop_block();
+    b_.push_block(branch->false_block.get());
+    b_.atomic(AtomicOp::add, x->ptr(), x->value());
+    pair_cas(addr(y), addr(y)->byte_offset(), y->value(), z->value());
+    b_.pop_block();
+    erase({x, y, z});
+    return branch;
   }
 
   Kernel &k_;

@@ -49,7 +49,11 @@ void ThreadPool::parallel_for(int64_t begin, int64_t end, int64_t grain,
                               const std::function<void(int64_t, int64_t)> &fn) {
   if (end <= begin) return;
   int64_t n = end - begin;
-  if (grain <= 0) grain = std::max<int64_t>(1, n / (num_threads_ * 8));
+  // Default: one contiguous range per thread (OpenMP's static schedule). Interleaved small
+  // chunks keep the threads working on neighbouring elements, and when neighbours touch the
+  // same memory (particles sorted by region scattering to a grid) their atomics fight over
+  // the same cache lines: the 3D MPM scatter ran 1.2-3x slower and erratically that way.
+  if (grain <= 0) grain = std::max<int64_t>(1, (n + num_threads_ - 1) / num_threads_);
   if (num_threads_ == 1 || n <= grain) {
     fn(begin, end);
     return;

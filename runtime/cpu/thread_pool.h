@@ -20,7 +20,8 @@ class ThreadPool {
 
   int num_threads() const { return num_threads_; }
   // Calls fn(chunk_begin, chunk_end) over [begin, end) split into chunks of at most `grain`
-  // (0: chosen from the range and the thread count); returns when every chunk is done.
+  // (0: one contiguous chunk per thread; ti.loop_config(block_dim=N) asks for chunks of N,
+  // which balance uneven work dynamically); returns when every chunk is done.
   void parallel_for(int64_t begin, int64_t end, int64_t grain,
                     const std::function<void(int64_t, int64_t)> &fn);
 

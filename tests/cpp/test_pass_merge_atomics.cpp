@@ -87,3 +87,39 @@ TEST(MergeAtomics, ContendedSumsAreExact) {
     EXPECT_EQ(y, 2 * (1 << 20) / 4);
   }
 }
+
+TEST(MergeAtomics, ThreeVectorPairsWhicheverHalfIsAligned) {
+  // 12-byte cells: (x, y) is 8-byte aligned in even cells, (y, z) in odd ones.
+  CompileConfig cfg;
+  cfg.offline_cache = false;
+  cfg.num_threads = 2;
+  Program prog(cfg);
+  SNode *cell = prog.open_tree()->root()->dense({0}, {5});
+  SNode *vx = cell->place(types::f32(), "vx"), *vy = cell->place(types::f32(), "vy"),
+        *vz = cell->place(types::f32(), "vz");
+  Kernel *k = prog.create_kernel("scatter3");
+  Builder b(k);
+  auto *loop = b.range_for(b.const_i32(0), b.const_i32(1 << 20));
+  b.push_block(loop->body.get());
+  Stmt *c = b.binary(BinaryOp::mod, b.loop_index(loop), b.const_i32(5));
+  for (auto [f, v] : {std::pair{vx, 1.0}, {vy, 2.0}, {vz, 3.0}})
+    b.atomic(AtomicOp::add, b.global_ptr(f, {c}), b.const_float(types::f32(), v));
+  b.pop_block();
+  CompiledKernel *ck = prog.compile(k);
+  // One branch per parity, each with one 64-bit CAS loop and one plain float atomic.
+  EXPECT_NE(ck->final_ir().find("if "), std::string::npos);
+  size_t cas = 0;
+  for (size_t at = 0; (at = ck->final_ir().find("atomic_cas", at)) != std::string::npos; at++) cas++;
+  EXPECT_EQ(cas, 2u);
+  prog.launch(ck, {});
+  int64_t per_cell[5] = {209716, 209715, 209715, 209715, 209715};  // 2^20 = 5 * 209715 + 1
+  for (int i = 0; i < 5; i++) {
+    float x, y, z;
+    std::memcpy(&x, prog.element_address(vx, {i}), 4);
+    std::memcpy(&y, prog.element_address(vy, {i}), 4);
+    std::memcpy(&z, prog.element_address(vz, {i}), 4);
+    EXPECT_EQ(x, per_cell[i]);
+    EXPECT_EQ(y, 2.0f * per_cell[i]);
+    EXPECT_EQ(z, 3.0f * per_cell[i]);
+  }
+}
