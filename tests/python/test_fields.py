@@ -251,3 +251,14 @@ def test_python_scope_huge_index_and_bad_values():
         x[0] = "1"
     x[1] = np.array(7)
     assert x[1] == 7
+
+
+def test_unnamed_field_after_reset_is_a_clear_error_without_touching_freed_memory():
+    x = ti.field(ti.f32, shape=4)
+    v = ti.Vector.field(3, ti.f32, shape=4)
+    x[0] = 1.0
+    ti.reset()
+    for use in (lambda: x[0], lambda: x.shape, lambda: x.to_numpy(), lambda: v[0]):
+        with pytest.raises(ti.TaichiError, match=r"field '<unnamed>' belongs to a program"):
+            use()
+    ti.init(arch=ti.cpu)

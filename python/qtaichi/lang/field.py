@@ -57,7 +57,11 @@ class Field:
     def _label(self):
         if self.name:
             return self.name
-        return str(self._node) if self._node is not None else "<unplaced>"
+        if self._node is None:
+            return "<unplaced>"
+        if self._state is not None and not self._state.alive:
+            return "<unnamed>"  # the C++ node is gone with its program: never touch it
+        return str(self._node)
 
     def _core_node(self):
         """The place node, checking the field is placed and its program alive."""
