@@ -129,6 +129,7 @@ CompiledKernel *Program::compile(ir::Kernel *kernel) {
   ck->args_ = kernel->args;
   ck->ret_type_ = kernel->ret_type;
   ck->temp_bytes_ = kernel->temp_bytes;
+  ck->num_arg_slots_ = static_cast<size_t>(ir::arg_slots(kernel->args).back());
   ck->final_ir_ = ir::print_kernel(*kernel);
   // The printed final IR holds everything the code depends on (layout offsets included).
   std::string config_text = "opt=" + std::to_string(config_.opt_level);
@@ -170,19 +171,17 @@ CompiledKernel *Program::compile(ir::Kernel *kernel) {
 }
 
 uint64_t Program::launch(CompiledKernel *kernel, const std::vector<uint64_t> &args) {
-  size_t slots = static_cast<size_t>(ir::arg_slots(kernel->args_).back());
-  if (args.size() != slots)
+  if (args.size() != kernel->num_arg_slots_)
     throw std::invalid_argument("kernel '" + kernel->name_ + "' takes " +
-                                std::to_string(slots) + " argument slots, got " +
+                                std::to_string(kernel->num_arg_slots_) + " argument slots, got " +
                                 std::to_string(args.size()));
   materialize();
-  std::vector<uint64_t> arg_slots(args.begin(), args.end());
   uint64_t result = 0;
   // Temps start at zero: top-level locals that live there are zero-initialized.
   temps_.assign(static_cast<size_t>(std::max<int64_t>(kernel->temp_bytes_, 8)), 0);
   rt::RuntimeContext ctx{};
   ctx.tree_bases = tree_bases_.data();
-  ctx.args = arg_slots.data();
+  ctx.args = const_cast<uint64_t *>(args.data());  // compiled code only reads them
   ctx.result = &result;
   ctx.temps = temps_.data();
   ctx.rand_seed = config_.random_seed;

@@ -74,6 +74,7 @@ class CompiledKernel {
   bool cache_hit_ = false;
   std::string final_ir_;
   int64_t temp_bytes_ = 0;
+  size_t num_arg_slots_ = 0;  // ir::arg_slots' total, checked at every launch
   struct Assertion {
     std::string message;
     ir::SourceLoc loc;
