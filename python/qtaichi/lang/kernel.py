@@ -1,9 +1,7 @@
 """`@ti.kernel`: parse the function once, build its IR, compile, and launch with packed args."""
 import functools
 import inspect
-import math
 import os
-import struct
 
 import numpy as np
 
@@ -15,16 +13,9 @@ from qtaichi.lang.errors import (CoreCompileError, CoreRuntimeError, TaichiError
                                  TaichiSyntaxError, TaichiTypeError, format_message,
                                  from_core_compile_error, from_core_runtime_error)
 from qtaichi.lang.matrix import Matrix, MatrixType
+from qtaichi.lang.slots import MASK64, float_bits, from_slot
 from qtaichi.lang.source import Parsed, closure_vars
 
-_MASK64 = (1 << 64) - 1
-
-
-def _f32_bits(v):
-    try:
-        return struct.unpack("<I", struct.pack("<f", v))[0]
-    except OverflowError:  # rounds beyond f32's range: the conversion gives +-inf
-        return struct.unpack("<I", struct.pack("<f", math.copysign(math.inf, v)))[0]
 
 
 class Kernel:
@@ -181,11 +172,9 @@ class Kernel:
             value = value.item()
         if t.is_float():
             if isinstance(value, (int, float, np.integer, np.floating)):
-                if t.bits == 32:
-                    return _f32_bits(float(value))
-                return struct.unpack("<Q", struct.pack("<d", float(value)))[0]
+                return float_bits(value, t)
         elif isinstance(value, (int, np.integer)):
-            return int(value) & _MASK64
+            return int(value) & MASK64
         raise self._error(TaichiRuntimeTypeError, f"argument '{name}' of kernel '{self.name}' "
                           f"must be {t}, got {type(value).__name__} {value!r}")
 
@@ -209,18 +198,6 @@ class Kernel:
                 slots.extend(int(n) for n in arr.shape)
         return slots
 
-    @staticmethod
-    def _decode(bits, t):
-        if t.is_float():
-            if t.bits == 32:
-                return struct.unpack("<f", struct.pack("<I", bits & 0xFFFFFFFF))[0]
-            return struct.unpack("<d", struct.pack("<Q", bits & _MASK64))[0]
-        n = t.bits
-        v = bits & ((1 << n) - 1)
-        if t.is_signed() and v >= 1 << (n - 1):
-            v -= 1 << n
-        return v
-
     def __call__(self, *args, **kwargs):
         values = self._bind(args, kwargs)
         state, compiled, specs, ret_type = self._instance(values)
@@ -236,7 +213,7 @@ class Kernel:
                     original[...] = copy
         if ret_type is None:
             return None
-        return self._decode(result, ret_type)
+        return from_slot(result, ret_type)
 
     @property
     def compiled_ir(self):

@@ -15,7 +15,6 @@ does the same. The kernels are compiled on first use and cached per field:
 Whole-field copies go through a flat C-order 1-D array (reshaped in numpy)."""
 import math
 import operator
-import struct
 
 import numpy as np
 
@@ -26,9 +25,7 @@ from qtaichi.lang.errors import (CoreCompileError, CoreRuntimeError, TaichiError
                                  from_core_runtime_error)
 from qtaichi.lang.field import Field, _check_scalar, _error, _user_location
 from qtaichi.lang.quant import describe
-
-_MASK64 = (1 << 64) - 1
-
+from qtaichi.lang.slots import MASK64, float_bits, from_slot
 
 def _slot(value, t):
     """The 64-bit argument slot holding `value` converted to the primitive type `t` the way a
@@ -36,30 +33,12 @@ def _slot(value, t):
     if isinstance(value, np.generic):
         value = value.item()
     if t.is_float():
-        if t.bits == 32:
-            try:
-                return struct.unpack("<I", struct.pack("<f", float(value)))[0]
-            except OverflowError:  # beyond f32's range: the conversion gives +-inf
-                return struct.unpack("<I", struct.pack("<f", math.copysign(math.inf,
-                                                                           float(value))))[0]
-        return struct.unpack("<Q", struct.pack("<d", float(value)))[0]
+        return float_bits(value, t)
     if isinstance(value, float):
         if not math.isfinite(value):
             return 0  # unspecified, like an out-of-range float -> int cast in a kernel
         value = int(value)  # truncates toward zero
-    return operator.index(value) & _MASK64
-
-
-def _unslot(bits, t):
-    if t.is_float():
-        if t.bits == 32:
-            return struct.unpack("<f", struct.pack("<I", bits & 0xFFFFFFFF))[0]
-        return struct.unpack("<d", struct.pack("<Q", bits & _MASK64))[0]
-    n = t.bits
-    v = bits & ((1 << n) - 1)
-    if t.is_signed() and v >= 1 << (n - 1):
-        v -= 1 << n
-    return v
+    return operator.index(value) & MASK64
 
 
 class QuantField(Field):
@@ -171,13 +150,13 @@ class QuantField(Field):
     # ---- element access ----
     def __getitem__(self, key):
         index = self._indices(key)
-        return _unslot(self._launch("read_one", [i & _MASK64 for i in index]),
+        return from_slot(self._launch("read_one", [i & MASK64 for i in index]),
                        self.compute_type)
 
     def __setitem__(self, key, value):
         index = self._indices(key)
         value = _check_scalar(value, self)
-        self._launch("write_one", [i & _MASK64 for i in index] +
+        self._launch("write_one", [i & MASK64 for i in index] +
                      [_slot(value, self.compute_type)])
 
     # ---- whole-field copies ----
