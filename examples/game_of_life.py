@@ -51,8 +51,8 @@ class QuantLife:
         self.x = ti.field(dtype=qu1)
         self.y = ti.field(dtype=qu1)
         w = word_bits  # cells per container word (32 or 64)
-        ti.root.dense(ti.ij, (n, n // w)).quant_array(ti.j, w, max_num_bits=w).place(self.x)
-        ti.root.dense(ti.ij, (n, n // w)).quant_array(ti.j, w, max_num_bits=w).place(self.y)
+        for f in (self.x, self.y):
+            ti.root.dense(ti.ij, (n, n // w)).quant_array(ti.j, w, max_num_bits=w).place(f)
         self.bits_per_cell = self.x.nbytes * 8 / (n * n)
 
     @staticmethod

@@ -51,25 +51,11 @@ def declare_particles(n, quant):
     return x, v, C, J
 
 
-def particle_bytes(fields):
-    """Bytes per particle actually allocated for `fields` (after the layout is materialized,
-    i.e. after a first kernel launch): each dense array holding them counted once, padding
-    included; the sum of `ti.memory_report()`'s rows for these fields without the padding."""
-    arrays = {}
-    for f in fields:
-        for c in getattr(f, "fields", None) or [f]:
-            node = c._node.parent
-            if c._node.quant_type is not None:
-                node = node.parent  # the dense node above the container word
-            arrays[(node.tree_id, node.id)] = node.cell_bytes
-    return sum(arrays.values())
-
-
 class MPM88Quant:
     @property
     def bytes_per_particle(self):
-        """Allocated bytes per particle (padding included); valid after the first launch."""
-        return particle_bytes(self.particle_fields)
+        """Allocated bytes per particle (padding included)."""
+        return ti.bytes_per_cell(*self.particle_fields)
 
     def __init__(self, n_particles=8192, n_grid=128, quant=True, dt=None):
         self.n_particles, self.n_grid, self.quant = n_particles, n_grid, quant

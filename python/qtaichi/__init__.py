@@ -9,7 +9,7 @@ from qtaichi.lang.bitpacked import BitpackedFields
 from qtaichi.lang.field import Field, field
 from qtaichi.lang.func import Func, data_oriented, func
 from qtaichi.lang.kernel import Kernel, kernel
-from qtaichi.lang.memory import memory_report
+from qtaichi.lang.memory import bytes_per_cell, memory_report
 from qtaichi.lang.kernel_args import template
 from qtaichi.lang.matrix import Matrix, Vector
 from qtaichi.lang.matrix_field import MatrixField

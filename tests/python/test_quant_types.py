@@ -246,3 +246,16 @@ def test_check_quant_overflow_reports_field_index_and_value():
     with pytest.raises(ti.TaichiAssertionError, match="quant overflow"):
         x[3] = 128  # Python scope runs the same checked store
     assert x[5] == 127
+
+
+def test_bytes_per_cell_counts_each_array_once_with_padding():
+    qfx = ti.types.quant.fixed(21, max_value=2.0)
+    x = ti.Vector.field(3, dtype=qfx)
+    bp = ti.BitpackedFields(max_num_bits=64)
+    bp.place(x)
+    m = ti.field(ti.i32)
+    ti.root.dense(ti.i, 16).place(bp, m)       # 8 + 4 bytes, padded to 16 (8-byte words)
+    j = ti.field(ti.f32, shape=16)             # another array: 4 bytes
+    assert ti.bytes_per_cell(x) == 16
+    assert ti.bytes_per_cell(x, m) == 16
+    assert ti.bytes_per_cell(x, m, j) == 20

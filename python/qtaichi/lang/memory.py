@@ -33,12 +33,16 @@ def node_nbytes(node):
         return node.num_elements * node.dtype.bytes
     parent = node.parent
     if parent.kind == _core.SNodeKind.quant_array:
-        per_word = 1
-        for s in parent.sizes:
-            per_word *= s
-        words = -(-node.num_elements // per_word)
+        words = -(-node.num_elements // _elements_per_word(parent))
         return words * parent.container_bits // 8
     return -(-node.num_elements * node_bits_per_element(node) // 8)
+
+
+def _elements_per_word(quant_array):
+    n = 1
+    for s in quant_array.sizes:
+        n *= s
+    return n
 
 
 def _type_name(node):
@@ -66,10 +70,7 @@ def memory_report(print_report=True):
         members = c.children
         cells = members[0].num_elements if members else 0
         if c.kind == _core.SNodeKind.quant_array:
-            per_word = 1
-            for s in c.sizes:
-                per_word *= s
-            cells = -(-cells // per_word)
+            cells = -(-cells // _elements_per_word(c))
             kind = "quant_array"
         else:
             kind = "bit_struct"
@@ -96,3 +97,20 @@ def format_report(rows):
                        for i, (cell, w) in enumerate(zip(row, widths))) for row in table]
     lines.insert(1, "-" * len(lines[0]))
     return "\n".join(lines)
+
+
+def bytes_per_cell(*fields):
+    """Bytes that one cell of the dense arrays holding `fields` takes, padding included: the
+    bytes per particle of a simulation's particle fields, say. Each array is counted once;
+    vector/matrix fields count their components. Lays the fields out if that has not
+    happened yet."""
+    arrays = {}
+    for f in fields:
+        for c in getattr(f, "fields", None) or [f]:
+            node = c._core_node()
+            c._state.core.materialize()
+            array = node.parent
+            if node.quant_type is not None:
+                array = array.parent  # the dense node above the container word
+            arrays[(array.tree_id, array.id)] = array.cell_bytes
+    return sum(arrays.values())
