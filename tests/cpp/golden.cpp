@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ir/printer.h"
+#include "ir/verifier.h"
 
 #ifndef QTAICHI_GOLDEN_DIR
 #error "QTAICHI_GOLDEN_DIR must point at tests/cpp/golden"
@@ -73,6 +74,18 @@ IrLog &IrLog::add(const std::string &title, const ir::Kernel &k) {
 IrLog &IrLog::note(const std::string &line) {
   text_ += "# " + line + "\n";
   return *this;
+}
+
+bool expect_pass_golden(ir::Kernel &k, bool (*pass)(ir::Kernel &), const std::string &pass_name,
+                        const std::string &golden_name) {
+  IrLog log;
+  log.add("before", k);
+  bool changed = pass(k);
+  log.add("after " + pass_name, k);
+  EXPECT_NO_THROW(ir::verify(k, pass_name));
+  EXPECT_FALSE(pass(k)) << "a second run of " << pass_name << " changes nothing";
+  expect_golden(golden_name, log.str());
+  return changed;
 }
 
 }  // namespace qtaichi::testing

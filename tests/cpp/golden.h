@@ -11,6 +11,12 @@ namespace qtaichi::testing {
 // line when they differ or the file is missing); rewrites the file when QTAICHI_UPDATE_GOLDEN=1.
 void expect_golden(const std::string &name, const std::string &text);
 
+// Runs `pass` (named `pass_name` in the log) on k and locks the IR before and after it in
+// golden/<golden_name>.txt; the result must verify and a second run must change nothing.
+// Returns what the first run returned.
+bool expect_pass_golden(ir::Kernel &k, bool (*pass)(ir::Kernel &), const std::string &pass_name,
+                        const std::string &golden_name);
+
 // Collects the IR of one kernel at several points, e.g. before and after a pass:
 //   --- before ---
 //   kernel ...

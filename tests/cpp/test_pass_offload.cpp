@@ -19,14 +19,8 @@ using qtaichi::testing::IrLog;
 namespace {
 
 void check_golden(Kernel &k, const std::string &name) {
-  IrLog log;
-  log.add("before", k);
-  EXPECT_TRUE(passes::offload(k));
-  log.add("after offload", k);
+  EXPECT_TRUE(qtaichi::testing::expect_pass_golden(k, passes::offload, "offload", name));
   EXPECT_TRUE(k.offloaded);
-  EXPECT_NO_THROW(verify(k, "offload"));
-  EXPECT_FALSE(passes::offload(k)) << "offloading twice changes nothing";
-  expect_golden(name, log.str());
 }
 
 OffloadedTaskStmt *task(const Kernel &k, size_t i) {
