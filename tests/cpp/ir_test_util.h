@@ -2,12 +2,33 @@
 // Small helpers shared by the IR and pass tests.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 
+#include "ir/builder.h"
 #include "ir/error.h"
 
 namespace qtaichi::testing {
+
+// A kernel under construction for pass tests: the kernel `k`, its builder `b` and shorthands.
+struct KernelUnderTest {
+  ir::Kernel k{"k"};
+  ir::Builder b{&k};
+
+  // for i in range(n): body(i)  -- the parallel loop once offloaded.
+  void parallel(const std::function<void(ir::Stmt *)> &body, int n = 64) {
+    auto *loop = b.range_for(b.const_i32(0), b.const_i32(n));
+    b.push_block(loop->body.get());
+    body(b.loop_index(loop));
+    b.pop_block();
+  }
+  ir::Stmt *c(int v) { return b.const_i32(v); }
+  ir::Stmt *store(ir::SNode *f, ir::Stmt *i, ir::Stmt *v) {
+    return b.global_store(b.global_ptr(f, {i}), v);
+  }
+  ir::Stmt *load(ir::SNode *f, ir::Stmt *i) { return b.global_load(b.global_ptr(f, {i})); }
+};
 
 // Runs fn and returns the CompileError it throws (a test failure when it throws none).
 template <typename F>

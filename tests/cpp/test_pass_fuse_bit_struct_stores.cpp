@@ -11,6 +11,7 @@
 #include "ir/builder.h"
 #include "ir/passes/passes.h"
 #include "ir/verifier.h"
+#include "ir_test_util.h"
 
 using namespace qtaichi::ir;
 using qtaichi::testing::expect_golden;
@@ -18,7 +19,7 @@ using qtaichi::testing::IrLog;
 
 namespace {
 
-struct FuseTest : ::testing::Test {
+struct FuseTest : ::testing::Test, qtaichi::testing::KernelUnderTest {
   const QuantType *qi16 = QuantType::get_int(16, true), *qu8 = QuantType::get_int(8, false);
   SNodeTree tree{0};
   // One 32-bit word per cell: a (qi16, bits 0-15), b (qi16, bits 16-31).
@@ -28,21 +29,7 @@ struct FuseTest : ::testing::Test {
   // Another word: c, d, e (qu8 each; bits 24-31 unused).
   std::vector<SNode *> cde = tree.root()->dense({0}, {64})->bit_struct(32)->place_bit_members(
       {{qu8, "c"}, {qu8, "d"}, {qu8, "e"}}, false);
-  Kernel k{"k"};
-  Builder b{&k};
-
   void SetUp() override { tree.materialize(); }
-
-  // for i in range(64): body(i)
-  void parallel(const std::function<void(Stmt *)> &body) {
-    auto *loop = b.range_for(b.const_i32(0), b.const_i32(64));
-    b.push_block(loop->body.get());
-    body(b.loop_index(loop));
-    b.pop_block();
-  }
-  Stmt *c(int v) { return b.const_i32(v); }
-  Stmt *store(SNode *f, Stmt *i, Stmt *v) { return b.global_store(b.global_ptr(f, {i}), v); }
-  Stmt *load(SNode *f, Stmt *i) { return b.global_load(b.global_ptr(f, {i})); }
 
   // The passes before fusion; with a log, records the IR before and after fusing.
   bool fuse(IrLog *log = nullptr) {

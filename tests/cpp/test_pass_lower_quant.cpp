@@ -12,6 +12,7 @@
 #include "ir/builder.h"
 #include "ir/passes/passes.h"
 #include "ir/verifier.h"
+#include "ir_test_util.h"
 #include "taichi_core/program.h"
 
 using namespace qtaichi::ir;
@@ -26,7 +27,7 @@ int count_in(Block *b, StmtKind kind) {
   return n;
 }
 
-struct LowerQuantTest : ::testing::Test {
+struct LowerQuantTest : ::testing::Test, qtaichi::testing::KernelUnderTest {
   const QuantType *qi16 = QuantType::get_int(16, true);
   const QuantType *qe = QuantType::get_float(8, 12, true);  // 8 exponent + 2 x 12 digits
   SNodeTree tree{0};
@@ -38,19 +39,7 @@ struct LowerQuantTest : ::testing::Test {
   std::vector<SNode *> uv = tree.root()->dense({0}, {64})->bit_struct(32)->place_bit_members(
       {{qe, "u"}, {qe, "v"}}, true);
   SNode *x = tree.root()->dense({0}, {64})->place(types::i32(), "x");
-  Kernel k{"k"};
-  Builder b{&k};
-
   void SetUp() override { tree.materialize(); }
-
-  void parallel(const std::function<void(Stmt *)> &body) {
-    auto *loop = b.range_for(b.const_i32(0), b.const_i32(64));
-    b.push_block(loop->body.get());
-    body(b.loop_index(loop));
-    b.pop_block();
-  }
-  Stmt *c(int v) { return b.const_i32(v); }
-  Stmt *store(SNode *f, Stmt *i, Stmt *v) { return b.global_store(b.global_ptr(f, {i}), v); }
 
   // Pipeline order up to lower_quant; with a log, the IR before and after it (and simplified).
   void lower(IrLog *log = nullptr) {
