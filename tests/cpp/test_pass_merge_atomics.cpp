@@ -32,6 +32,14 @@ void build_scatter(Kernel *k, SNode *vx, SNode *vy, int n, int cells) {
   b.pop_block();
 }
 
+// The pipeline's passes that come before merge_atomics and matter for these kernels.
+void run_passes_before_merge(Kernel &k) {
+  for (auto pass : {passes::type_check, passes::simplify, passes::offload,
+                    passes::infer_thread_safety, passes::demote_atomics, passes::lower_access,
+                    passes::simplify})
+    pass(k);
+}
+
 }  // namespace
 
 TEST(MergeAtomics, PairOfAddsBecomesOneCasLoop) {
@@ -41,10 +49,7 @@ TEST(MergeAtomics, PairOfAddsBecomesOneCasLoop) {
   tree.materialize();
   Kernel k("scatter");
   build_scatter(&k, vx, vy, 1000, 16);
-  for (auto pass : {passes::type_check, passes::simplify, passes::offload,
-                    passes::infer_thread_safety, passes::demote_atomics, passes::lower_access,
-                    passes::simplify})
-    pass(k);
+  run_passes_before_merge(k);
   EXPECT_EQ(count(k, StmtKind::AtomicOpStmt), 2);
   EXPECT_TRUE(passes::merge_atomics(k));
   EXPECT_EQ(count(k, StmtKind::AtomicOpStmt), 0);
@@ -61,10 +66,7 @@ TEST(MergeAtomics, UnalignedOrUnrelatedPairsStayApart) {
   tree.materialize();
   Kernel k("scatter");
   build_scatter(&k, vx, vy, 1000, 16);
-  for (auto pass : {passes::type_check, passes::simplify, passes::offload,
-                    passes::infer_thread_safety, passes::demote_atomics, passes::lower_access,
-                    passes::simplify})
-    pass(k);
+  run_passes_before_merge(k);
   EXPECT_FALSE(passes::merge_atomics(k));
   EXPECT_EQ(count(k, StmtKind::AtomicOpStmt), 2);
 }
