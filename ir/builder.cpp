@@ -175,7 +175,9 @@ Stmt *Builder::random(const Type *t) {
 
 Stmt *Builder::global_load(Stmt *ptr) { return make<GlobalLoadStmt>({ptr}); }
 Stmt *Builder::global_store(Stmt *ptr, Stmt *value) {
-  return make<GlobalStoreStmt>({ptr, value});
+  auto *s = make<GlobalStoreStmt>({ptr, value});
+  s->store_group = store_group_;
+  return s;
 }
 
 Stmt *Builder::atomic(AtomicOp op, Stmt *ptr, Stmt *value) {

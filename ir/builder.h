@@ -44,6 +44,9 @@ class Builder {
 
   Stmt *global_load(Stmt *ptr);
   Stmt *global_store(Stmt *ptr, Stmt *value);
+  // Stores between begin and end belong to one assignment (GlobalStoreStmt::store_group).
+  void begin_store_group() { store_group_ = ++last_store_group_; }
+  void end_store_group() { store_group_ = 0; }
   Stmt *atomic(AtomicOp op, Stmt *ptr, Stmt *value);
   Stmt *atomic_cas(Stmt *ptr, Stmt *expected, Stmt *desired);
   Stmt *local_var(const Type *t);  // an AllocaStmt (not named alloca: glibc has a macro)
@@ -76,6 +79,7 @@ class Builder {
   Stmt *insert_before_ = nullptr;
   size_t hint_ = 0;  // where insert_before_ was last seen in its block
   SourceLoc loc_;
+  int store_group_ = 0, last_store_group_ = 0;
 };
 
 }  // namespace qtaichi::ir

@@ -2,8 +2,26 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
+
+#include "ir/arith_rules.h"
 
 namespace qtaichi::ir {
+
+int64_t float_to_int_sat(double v, const Type *t) {
+  if (std::isnan(v)) return 0;
+  int bits = t->bits();
+  if (t->is_signed()) {
+    double lim = std::ldexp(1.0, bits - 1);  // exactly representable
+    if (v >= lim) return static_cast<int64_t>((uint64_t(1) << (bits - 1)) - 1);
+    if (v <= -lim) return wrap_int(static_cast<int64_t>(uint64_t(1) << (bits - 1)), t);
+    return static_cast<int64_t>(std::trunc(v));
+  }
+  double lim = std::ldexp(1.0, bits);
+  if (v >= lim) return wrap_int(-1, t);
+  if (v <= 0) return 0;  // (-1, 0) truncates to 0 too
+  return wrap_int(static_cast<int64_t>(static_cast<uint64_t>(std::trunc(v))), t);
+}
 
 int64_t wrap_int(int64_t v, const Type *t) {
   int bits = t->bits();
@@ -18,6 +36,14 @@ namespace {
 
 double round_to(double v, const Type *t) {
   return t->kind() == PrimKind::f32 ? static_cast<double>(static_cast<float>(v)) : v;
+}
+
+// One rounding, straight to the target width (via double, a 64-bit integer would be rounded
+// twice: 2^60 + 2^36 + 1 must give 2^60 + 2^37 in f32).
+double int_to_float(int64_t v, bool is_signed, const Type *to) {
+  if (to->kind() == PrimKind::f32)
+    return is_signed ? static_cast<float>(v) : static_cast<float>(static_cast<uint64_t>(v));
+  return is_signed ? static_cast<double>(v) : static_cast<double>(static_cast<uint64_t>(v));
 }
 
 bool fold_int(BinaryOp op, const Type *t, int64_t a, int64_t b, int64_t *out) {
@@ -72,14 +98,24 @@ bool fold_int(BinaryOp op, const Type *t, int64_t a, int64_t b, int64_t *out) {
   return true;
 }
 
-bool fold_float(BinaryOp op, double a, double b, double *out, int64_t *cmp) {
+bool fold_float(BinaryOp op, const Type *t, double a, double b, double *out, int64_t *cmp) {
+  if (op == BinaryOp::floordiv || op == BinaryOp::mod) {  // in the operands' own precision
+    double fd, m;
+    if (t->kind() == PrimKind::f32) {
+      float ffd, fm;
+      rules::py_divmod(static_cast<float>(a), static_cast<float>(b), &ffd, &fm);
+      fd = ffd, m = fm;
+    } else {
+      rules::py_divmod(a, b, &fd, &m);
+    }
+    *out = op == BinaryOp::mod ? m : fd;
+    return true;
+  }
   switch (op) {
     case BinaryOp::add: *out = a + b; break;
     case BinaryOp::sub: *out = a - b; break;
     case BinaryOp::mul: *out = a * b; break;
     case BinaryOp::div: *out = a / b; break;
-    case BinaryOp::floordiv: *out = std::floor(a / b); break;
-    case BinaryOp::mod: *out = a - std::floor(a / b) * b; break;
     case BinaryOp::pow: *out = std::pow(a, b); break;
     case BinaryOp::min: *out = std::fmin(a, b); break;
     case BinaryOp::max: *out = std::fmax(a, b); break;
@@ -104,7 +140,7 @@ bool fold_binary(BinaryOp op, const Type *t, const Type *rt, ConstValue a, Const
   if (t->is_float()) {
     double f = 0;
     int64_t c = 0;
-    if (!fold_float(op, a.f, b.f, &f, &c)) return false;
+    if (!fold_float(op, t, a.f, b.f, &f, &c)) return false;
     if (is_comparison(op)) out->i = c;
     else out->f = round_to(f, rt);
     return true;
@@ -119,16 +155,10 @@ bool fold_unary(UnaryOp op, const Type *from, const Type *to, ConstValue a, Cons
   if (op == UnaryOp::cast_value) {
     if (from->is_float() && to->is_float()) out->f = round_to(a.f, to);
     else if (from->is_int() && to->is_float())
-      out->f = round_to(from->is_signed() ? static_cast<double>(a.i)
-                                          : static_cast<double>(static_cast<uint64_t>(a.i)),
-                        to);
-    else if (from->is_float()) {
-      double lim = std::ldexp(1.0, to->bits() - (to->is_signed() ? 1 : 0));
-      double lo = to->is_signed() ? -lim : 0;
-      if (!(a.f > lo - 1 && a.f < lim)) return false;  // out of range is undefined: keep it
-      out->i = to->is_signed() ? wrap_int(static_cast<int64_t>(a.f), to)
-                               : wrap_int(static_cast<int64_t>(static_cast<uint64_t>(a.f)), to);
-    } else {
+      out->f = int_to_float(a.i, from->is_signed(), to);
+    else if (from->is_float())
+      out->i = float_to_int_sat(a.f, to);
+    else {
       out->i = wrap_int(a.i, to);
     }
     return true;

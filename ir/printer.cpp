@@ -171,7 +171,10 @@ class Printer {
       }
       case StmtKind::GlobalStoreStmt:
         return std::string("global_store ") + operands(&s) +
-               (s.as<GlobalStoreStmt>()->thread_safe ? " [thread_safe]" : "");
+               (s.as<GlobalStoreStmt>()->thread_safe ? " [thread_safe]" : "") +
+               (s.as<GlobalStoreStmt>()->store_group
+                    ? " [group " + std::to_string(s.as<GlobalStoreStmt>()->store_group) + "]"
+                    : "");
       case StmtKind::BitStructStoreStmt: {
         auto *b = s.as<BitStructStoreStmt>();
         std::string r = "bit_struct_store tree" + std::to_string(b->bit_struct->tree_id()) + " + " +

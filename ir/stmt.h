@@ -245,6 +245,9 @@ class GlobalStoreStmt : public StmtBase<GlobalStoreStmt, StmtKind::GlobalStoreSt
   // Set by infer_thread_safety: no other thread of the loop touches this word, so a partial
   // store to a bit-level field needs no compare-and-swap.
   bool thread_safe = false;
+  // Stores made by one assignment (a vector or matrix element written component by component)
+  // share a nonzero group: they write a shared exponent together. 0: a store of its own.
+  int store_group = 0;
   bool has_side_effects() const override { return true; }
 };
 

@@ -15,6 +15,7 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include <cstdlib>
 #include <mutex>
 
 #include "ir/error.h"
@@ -84,6 +85,14 @@ CpuJit::CpuJit(int opt_level) : impl_(std::make_unique<Impl>()) {
   init_llvm_once();
   impl_->opt_level = opt_level;
   auto jtmb = unwrap(llvm::orc::JITTargetMachineBuilder::detectHost(), "detecting the host CPU");
+  // LLVM 19's X86 backend miscompiles a masked select of bit-field updates into one
+  // vpternlogq with the wrong truth table when AVX-512VL is on (a quant store next to another
+  // in one word read back as zeros; tests/python/test_regressions_fuzz.py). LLVM prefers 256-bit
+  // vectors on these CPUs anyway, so AVX2 code loses little (docs/performance.md).
+  // QTAICHI_CPU_AVX512=1 turns AVX-512 back on, for measuring.
+  const char *avx512 = std::getenv("QTAICHI_CPU_AVX512");
+  if (jtmb.getTargetTriple().isX86() && !(avx512 && std::string(avx512) == "1"))
+    jtmb.getFeatures().AddFeature("avx512f", false);  // and everything that needs it
   jtmb.setCodeGenOptLevel(opt_level >= 2 ? llvm::CodeGenOptLevel::Aggressive
                                          : llvm::CodeGenOptLevel::Default);
   impl_->tm = unwrap(jtmb.createTargetMachine(), "creating the target machine");

@@ -24,8 +24,10 @@ llvm::Value *KernelEmitter::emit_cast(llvm::Value *v, const Type *from, const Ty
   llvm::Type *t = llvm_type(to);
   if (from == to) return v;
   if (from->is_float() && to->is_float()) return ir_.CreateFPCast(v, t);
-  if (from->is_float())
-    return to->is_signed() ? ir_.CreateFPToSI(v, t) : ir_.CreateFPToUI(v, t);
+  if (from->is_float())  // saturating, NaN -> 0 (docs/semantics.md); plain fptosi is poison
+    return ir_.CreateIntrinsic(to->is_signed() ? llvm::Intrinsic::fptosi_sat
+                                               : llvm::Intrinsic::fptoui_sat,
+                               {t, v->getType()}, {v});
   if (to->is_float())
     return from->is_signed() ? ir_.CreateSIToFP(v, t) : ir_.CreateUIToFP(v, t);
   return ir_.CreateIntCast(v, t, from->is_signed());
@@ -108,6 +110,33 @@ llvm::Value *KernelEmitter::emit_int_division(BinaryOp op, llvm::Value *a, llvm:
   return ir_.CreateSelect(is_zero, zero, q);
 }
 
+// Python's float `//` and `%` (ir/arith_rules.h, which constant folding uses), step by step.
+llvm::Value *KernelEmitter::emit_float_divmod(BinaryOp op, llvm::Value *a, llvm::Value *b) {
+  llvm::Type *t = a->getType();
+  auto *zero = llvm::ConstantFP::get(t, 0.0), *one = llvm::ConstantFP::get(t, 1.0);
+  auto copysign = [&](llvm::Value *mag, llvm::Value *sign) {
+    return ir_.CreateBinaryIntrinsic(llvm::Intrinsic::copysign, mag, sign);
+  };
+  llvm::Value *b_zero = ir_.CreateFCmpOEQ(b, zero);
+  llvm::Value *m = ir_.CreateFRem(a, b);
+  llvm::Value *div = ir_.CreateFDiv(ir_.CreateFSub(a, m), b);
+  llvm::Value *m_nonzero = ir_.CreateFCmpUNE(m, zero);
+  llvm::Value *adjust = ir_.CreateAnd(
+      m_nonzero, ir_.CreateXor(ir_.CreateFCmpOLT(b, zero), ir_.CreateFCmpOLT(m, zero)));
+  if (op == BinaryOp::mod) {
+    m = ir_.CreateSelect(adjust, ir_.CreateFAdd(m, b), m);
+    m = ir_.CreateSelect(m_nonzero, m, copysign(zero, b));
+    return ir_.CreateSelect(b_zero, llvm::ConstantFP::getNaN(t), m);
+  }
+  div = ir_.CreateSelect(adjust, ir_.CreateFSub(div, one), div);
+  llvm::Value *fd = ir_.CreateUnaryIntrinsic(llvm::Intrinsic::floor, div);
+  llvm::Value *round_up = ir_.CreateFCmpOGT(ir_.CreateFSub(div, fd), llvm::ConstantFP::get(t, 0.5));
+  fd = ir_.CreateSelect(round_up, ir_.CreateFAdd(fd, one), fd);
+  llvm::Value *quotient = ir_.CreateFDiv(a, b);
+  fd = ir_.CreateSelect(ir_.CreateFCmpOEQ(div, zero), copysign(zero, quotient), fd);
+  return ir_.CreateSelect(b_zero, quotient, fd);
+}
+
 // Integer power by repeated squaring, in a small internal function. A negative exponent
 // gives 0 (1 or -1 for bases 1 and -1), like integer division would.
 llvm::Value *KernelEmitter::emit_int_pow(llvm::Value *base, llvm::Value *exp, const Type *t) {
@@ -169,14 +198,8 @@ llvm::Value *KernelEmitter::emit_binary(const BinaryOpStmt *s) {
     case BinaryOp::div:
       return fl ? ir_.CreateFDiv(a, b) : emit_int_division(s->op, a, b, sg);
     case BinaryOp::floordiv:
-      if (fl) return ir_.CreateUnaryIntrinsic(llvm::Intrinsic::floor, ir_.CreateFDiv(a, b));
-      return emit_int_division(s->op, a, b, sg);
     case BinaryOp::mod:
-      if (fl) {
-        auto *q = ir_.CreateUnaryIntrinsic(llvm::Intrinsic::floor, ir_.CreateFDiv(a, b));
-        return ir_.CreateFSub(a, ir_.CreateFMul(q, b));
-      }
-      return emit_int_division(s->op, a, b, sg);
+      return fl ? emit_float_divmod(s->op, a, b) : emit_int_division(s->op, a, b, sg);
     case BinaryOp::pow:
       if (fl) return ir_.CreateBinaryIntrinsic(llvm::Intrinsic::pow, a, b);
       return emit_int_pow(a, b, t);

@@ -75,7 +75,8 @@ class ForwardLoads {
 
  private:
   // An address: its memory object and its byte offset (a statement, after CSE the same one
-  // for equal offsets; for temps the constant slot).
+  // for equal offsets; for temps the constant slot; for ndarrays the argument in `slot`, since
+  // two arguments at the same offset are different memory).
   struct Key {
     Object object;
     const Stmt *offset = nullptr;
@@ -90,7 +91,10 @@ class ForwardLoads {
     if (!object_of(ptr, &key->object)) return false;
     if (auto *a = ptr->as<GlobalAddrStmt>()) key->offset = a->byte_offset();
     else if (auto *t = ptr->as<GlobalTempStmt>()) key->slot = t->offset;
-    else key->offset = ptr->ops[0];
+    else {
+      key->offset = ptr->ops[0];
+      key->slot = ptr->as<ExternalAddrStmt>()->arg_id;
+    }
     return true;
   }
 

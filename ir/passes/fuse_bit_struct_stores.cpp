@@ -1,7 +1,10 @@
 // fuse_bit_struct_stores: stores to members of the same bit-struct word (same node, same byte
 // offset expression) in one block become one BitStructStoreStmt at the last of them, so the word
 // is updated once. A read of the bit struct (or any nested block, which might read it) between
-// them ends the run: the read must see the values stored before it.
+// them ends the run: the read must see the values stored before it. Members of a shared-exponent
+// group written by different assignments are not fused: each assignment re-rounds the whole
+// group to its exponent in turn, and fusing would skip the first rounding (QUANT_SPEC: the
+// sequential result is the contract). Stores of one assignment (a vector element) fuse.
 #include <functional>
 
 #include "ir/passes/passes.h"
@@ -51,9 +54,24 @@ class Fuse {
         it = pending.erase(it);
       }
     };
+    // A member, or (shared exponents) a sibling whose rounding a store to it changes.
     auto writes = [](const Run &r, SNode *member) {
-      for (GlobalStoreStmt *st : r.stores)
-        if (st->ptr()->as<GlobalAddrStmt>()->field == member) return true;
+      int group = member->member().shared_group;
+      for (GlobalStoreStmt *st : r.stores) {
+        SNode *f = st->ptr()->as<GlobalAddrStmt>()->field;
+        if (f == member || (group >= 0 && f->member().shared_group == group)) return true;
+      }
+      return false;
+    };
+    // True when `st` writes a shared-exponent group that the run already writes from another
+    // assignment.
+    auto other_assignment = [](const Run &r, const GlobalStoreStmt *st) {
+      int group = st->ptr()->as<GlobalAddrStmt>()->field->member().shared_group;
+      if (group < 0) return false;
+      for (GlobalStoreStmt *o : r.stores)
+        if (o->ptr()->as<GlobalAddrStmt>()->field->member().shared_group == group &&
+            (st->store_group == 0 || o->store_group != st->store_group))
+          return true;
       return false;
     };
     for (size_t i = 0; i < b->stmts.size(); i++) {
@@ -64,8 +82,9 @@ class Fuse {
         // A store to the same member of a word at another offset may alias a pending run's
         // word: that run must not move past it.
         flush_if([&](const Run &r) {
-          return r.bs == bs && !same_value(r.offset, addr->byte_offset()) &&
-                 writes(r, addr->field);
+          if (r.bs != bs) return false;
+          if (same_value(r.offset, addr->byte_offset())) return other_assignment(r, st);
+          return writes(r, addr->field);
         });
         Run *run = nullptr;
         for (Run &r : pending)

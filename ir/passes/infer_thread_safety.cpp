@@ -59,16 +59,22 @@ bool injective(const std::vector<Stmt *> &indices, const Stmt *loop) {
   std::map<int64_t, Affine> by_divisor;
   for (const Stmt *i : indices) {
     auto a = match_component(i, loop);
-    if (!a) continue;  // other components only refine the tuple
-    by_divisor[a->divisor] = *a;
+    // Other components only refine the tuple; `% 1` is always 0 and tells nothing.
+    if (!a || a->size == 1) continue;
+    // Of two components with one divisor, the one that keeps more of L (no mod, or the larger
+    // mod) decides.
+    auto [it, fresh] = by_divisor.emplace(a->divisor, *a);
+    if (!fresh && it->second.size != 0 && (a->size == 0 || a->size > it->second.size))
+      it->second = *a;
   }
   int64_t d = 1;
-  for (;;) {
+  for (size_t step = 0; step <= by_divisor.size(); step++) {  // sizes are >= 2: d grows
     auto it = by_divisor.find(d);
     if (it == by_divisor.end()) return false;
     if (it->second.size == 0) return true;  // the outermost component: no mod
-    d *= it->second.size;
+    if (__builtin_mul_overflow(d, it->second.size, &d)) return false;
   }
+  return false;
 }
 
 // The group of memory words an access belongs to.

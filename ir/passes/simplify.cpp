@@ -90,7 +90,13 @@ bool constant_ifs(Kernel &k) {
     Block *taken = value_of(i->cond()).i ? i->true_block.get() : i->false_block.get();
     Block *parent = s->parent;
     size_t pos = parent->index_of(s);
-    for (auto &child : taken->stmts) parent->insert(pos++, std::move(child));
+    // A loop inside an `if` is not an outermost loop: lifted to the kernel's top level before
+    // offload, it must stay serial (only loops written at the top level run in parallel).
+    bool to_top = parent == k.body.get() && !k.offloaded;
+    for (auto &child : taken->stmts) {
+      if (auto *f = child->as<RangeForStmt>(); f && to_top) f->serialize = true;
+      parent->insert(pos++, std::move(child));
+    }
     taken->stmts.clear();
     parent->erase(s);
     changed = true;

@@ -115,6 +115,8 @@ void bind_ir(py::module_ &m) {
       .def("random", &Builder::random, ref)
       .def("global_load", &Builder::global_load, ref)
       .def("global_store", &Builder::global_store, ref)
+      .def("begin_store_group", &Builder::begin_store_group)
+      .def("end_store_group", &Builder::end_store_group)
       .def("atomic", &Builder::atomic, ref)
       .def("alloca", &Builder::local_var, ref)
       .def("local_load", &Builder::local_load, ref)

@@ -200,10 +200,13 @@ TEST_F(LowerQuantTest, SharedExponentStoreDecodesTheSiblingInsideTheLoop) {
 }
 
 TEST_F(LowerQuantTest, SharedExponentStoreOfEveryMemberReadsNothing) {
-  // for i in range(64): u[i] = i; v[i] = 1 — the exponent comes from the new values only.
+  // for i in range(64): uv[i] = (i, 1) — one assignment: the exponent comes from the new
+  // values only.
   parallel([&](Stmt *i) {
+    b.begin_store_group();
     store(uv[0], i, b.cast(i, types::f32()));
     store(uv[1], i, b.const_float(types::f32(), 1.0));
+    b.end_store_group();
   });
   lower();
   EXPECT_EQ(count(StmtKind::GlobalLoadStmt), 0);
@@ -213,6 +216,18 @@ TEST_F(LowerQuantTest, SharedExponentStoreOfEveryMemberReadsNothing) {
       EXPECT_NE(u->op, UnaryOp::clz);
     }
   });
+}
+
+TEST_F(LowerQuantTest, SharedExponentStoresOfTwoAssignmentsRoundInTurn) {
+  // u[i] = i; v[i] = 1 as two statements: the second re-rounds u against v's exponent, so each
+  // store reads the word and the two are not fused (QUANT_SPEC: the sequential result).
+  parallel([&](Stmt *i) {
+    store(uv[0], i, b.cast(i, types::f32()));
+    store(uv[1], i, b.const_float(types::f32(), 1.0));
+  });
+  lower();
+  EXPECT_EQ(count(StmtKind::GlobalLoadStmt), 2);
+  EXPECT_EQ(count(StmtKind::GlobalStoreStmt), 2);
 }
 
 TEST_F(LowerQuantTest, LoadOfASignedMemberSignExtends) {

@@ -39,8 +39,13 @@ class AssignMixin:
     def store_ref(self, ref, value, node):
         if isinstance(ref, Matrix):
             value = self.matrix_value_for(ref, value, node)
-            for r, v in zip(ref.entries, value.entries):
-                self.store_ref(r, v, node)
+            # One assignment: its components write a shared exponent together.
+            self.builder.begin_store_group()
+            try:
+                for r, v in zip(ref.entries, value.entries):
+                    self.store_ref(r, v, node)
+            finally:
+                self.builder.end_store_group()
             return
         v = self.to_ir(value, node)
         self.set_loc(node)
