@@ -117,4 +117,13 @@ Stmt *enclosing_loop(Stmt *s) {
   return nullptr;
 }
 
+bool AtomicOpStmt::keeps_operand_type() const {
+  if (op != AtomicOp::min && op != AtomicOp::max) return false;
+  const Type *t = value()->ret_type;
+  if (!t || t->is_void() || t->kind() == PrimKind::u1) return false;
+  if (auto *p = ptr()->as<GlobalPtrStmt>()) return p->field->is_bit_level();
+  if (auto *a = ptr()->as<GlobalAddrStmt>()) return a->is_bit_level();
+  return false;
+}
+
 }  // namespace qtaichi::ir

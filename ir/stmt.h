@@ -272,6 +272,9 @@ class AtomicOpStmt : public StmtBase<AtomicOpStmt, StmtKind::AtomicOpStmt> {
   bool thread_safe = false;  // see GlobalStoreStmt::thread_safe
   Stmt *ptr() const { return ops[0]; }
   Stmt *value() const { return ops[1]; }
+  // A min/max on a quant field keeps its operand's own type until lower_quant clamps it to the
+  // field's range (-100 must not wrap to a large unsigned value first).
+  bool keeps_operand_type() const;
   bool has_side_effects() const override { return true; }
 };
 

@@ -84,7 +84,8 @@ class Verifier {
       case StmtKind::LocalStoreStmt:
       case StmtKind::AtomicOpStmt:
         pointer(s, s->ops[0], s->is<LocalStoreStmt>());
-        if (k_.type_checked && s->ops[1]->ret_type != s->ops[0]->ret_type)
+        if (k_.type_checked && s->ops[1]->ret_type != s->ops[0]->ret_type &&
+            !(s->is<AtomicOpStmt>() && s->as<AtomicOpStmt>()->keeps_operand_type()))
           fail(s, "stored value is " + s->ops[1]->ret_type->str() + ", destination is " +
                       s->ops[0]->ret_type->str());
         break;

@@ -4,6 +4,7 @@
 // loop expressed in IR (WhileStmt + AtomicCASStmt). Shared exponents re-round every member of
 // the group inside that loop. After this pass no quant type remains, so every backend gets
 // quantization for the price of integer atomics and CAS.
+#include <cmath>
 #include <map>
 
 #include "ir/builder.h"
@@ -225,6 +226,48 @@ class LowerQuant {
     });
   }
 
+  // An atomic min/max operand outside the field's range is clamped to it first, so that
+  // atomic_max never lowers a field and atomic_min never raises it (a stored value would wrap).
+  // Quant floats saturate on store already.
+  Stmt *clamp_to_range(const QuantType *q, Stmt *v) {
+    if (q->kind() == QuantKind::float_) return v;
+    int bits = q->digits_bits();
+    double lo = q->is_signed() ? -std::ldexp(1.0, bits - 1) : 0.0;
+    double hi = q->is_signed() ? std::ldexp(1.0, bits - 1) - 1 : std::ldexp(1.0, bits) - 1;
+    const Type *ct = q->compute_type();
+    Stmt *clo, *chi;
+    if (q->kind() == QuantKind::int_ && v->ret_type->is_int()) {
+      // In the operand's own type (-100 must not wrap to a large unsigned value first).
+      using i128 = __int128;
+      auto range = [](int n, bool s) {
+        return s ? std::pair<i128, i128>{-(i128(1) << (n - 1)), (i128(1) << (n - 1)) - 1}
+                 : std::pair<i128, i128>{0, (i128(1) << n) - 1};
+      };
+      auto [qlo, qhi] = range(bits, q->is_signed());
+      const Type *t = v->ret_type;
+      auto [tlo, thi] = range(t->bits(), t->is_signed());
+      if (qlo > tlo) v = b_.binary(BinaryOp::max, v, b_.const_int(t, static_cast<int64_t>(qlo)));
+      if (qhi < thi) v = b_.binary(BinaryOp::min, v, b_.const_int(t, static_cast<int64_t>(qhi)));
+      return b_.cast(v, ct);
+    }
+    v = b_.cast(v, ct);
+    if (q->kind() == QuantKind::fixed) {
+      // Bounds inside the range after rounding to the compute type (else they would wrap).
+      auto inside = [&](double x) {
+        if (ct->kind() != PrimKind::f32) return x;
+        float f = static_cast<float>(x);
+        return static_cast<double>(std::fabs(f) > std::fabs(x) ? std::nextafter(f, 0.0f) : f);
+      };
+      clo = b_.const_float(ct, inside(lo * q->scale()));
+      chi = b_.const_float(ct, inside(hi * q->scale()));
+    } else {
+      if (bits >= ct->bits()) return v;  // the whole compute type fits
+      clo = b_.const_int(ct, static_cast<int64_t>(lo));
+      chi = b_.const_int(ct, static_cast<int64_t>(hi));
+    }
+    return b_.binary(BinaryOp::min, b_.binary(BinaryOp::max, v, clo), chi);
+  }
+
   Stmt *atomic(AtomicOpStmt *at) {
     auto *a = at->ptr()->as<GlobalAddrStmt>();
     SNode *f = a->field;
@@ -257,7 +300,9 @@ class LowerQuant {
         BinaryOp op = at->op == AtomicOp::add ? BinaryOp::add
                       : at->op == AtomicOp::sub ? BinaryOp::sub
                       : at->op == AtomicOp::min ? BinaryOp::min : BinaryOp::max;
-        w.value = b_.binary(op, old_value, at->value());
+        Stmt *operand = at->value();
+        if (op == BinaryOp::min || op == BinaryOp::max) operand = clamp_to_range(q, operand);
+        w.value = b_.binary(op, old_value, operand);
       }
       bool all;
       return compose(codec, container(f), old, {w}, &all);

@@ -74,7 +74,8 @@ class TypeCheck {
       case StmtKind::AtomicOpStmt:
         if (s->ops[1]->ret_type->is_void())
           compile_error(ErrorKind::type, "cannot store a statement that yields no value", s->loc);
-        cast_operand(s, 1, s->ops[0]->ret_type);
+        if (!(s->is<AtomicOpStmt>() && s->as<AtomicOpStmt>()->keeps_operand_type()))
+          cast_operand(s, 1, s->ops[0]->ret_type);
         infer_ret_type(s, k_);
         break;
       case StmtKind::AtomicCASStmt:

@@ -243,7 +243,7 @@ def py_floordiv_mod_f32(a, b):
 
 @pytest.mark.parametrize("dtype", [ti.f32, ti.f64])
 def test_float_mod_and_floordiv_are_pythons_at_run_time_and_folded(dtype):
-    ti.init(arch=ti.cpu, default_fp=dtype)  # the folded literals in the same precision
+    ti.init(arch=ti.cpu, default_fp=dtype)  # literals in the tested precision
     cases = [(27.3, 0.1), (1.0, 0.1), (-1.0, 0.1), (7.5, -2.0), (-7.5, 2.0), (5.0, 0.5),
              (0.3, 0.1), (-0.0, 3.0), (1e-30, 1e30), (-5.0, 1e30)]
     n = len(cases)
@@ -255,8 +255,9 @@ def test_float_mod_and_floordiv_are_pythons_at_run_time_and_folded(dtype):
             for j in ti.static(range(n)):
                 x[0, j] = a[j] % b[j]
                 x[1, j] = a[j] // b[j]
-                x[2, j] = ti.static(cases[j][0]) % ti.static(cases[j][1])
-                x[3, j] = ti.static(cases[j][0]) // ti.static(cases[j][1])
+                # constants of the IR, folded by the compiler
+                x[2, j] = ti.cast(cases[j][0], dtype) % ti.cast(cases[j][1], dtype)
+                x[3, j] = ti.cast(cases[j][0], dtype) // ti.cast(cases[j][1], dtype)
 
     npt = np.float32 if dtype == ti.f32 else np.float64
     k(np.array([c[0] for c in cases], npt), np.array([c[1] for c in cases], npt))
@@ -301,3 +302,45 @@ def test_folding_i64_to_f32_rounds_once():
     want = float(np.float32(np.int64(big)))  # numpy converts with one rounding
     assert want == 2.0**60 + 2.0**37
     assert x.to_numpy().tolist() == [want, want]
+
+
+def test_arithmetic_on_two_literals_is_pythons():
+    x = ti.field(ti.i64, shape=3)
+
+    @ti.kernel
+    def k():
+        x[0] = 2**31  # Python computes 2147483648: an i64 literal, not i32 -2147483648
+        x[1] = 2**40 + 1 - 2**40
+        x[2] = 7 // -2 + 7 % -3
+
+    k()
+    assert x.to_numpy().tolist() == [2**31, 1, 7 // -2 + 7 % -3]
+
+
+def test_literal_division_by_zero_is_a_compile_error():
+    @ti.kernel
+    def k() -> ti.i32:
+        return 1 // 0
+
+    with pytest.raises(ti.TaichiSyntaxError, match="by zero"):
+        k()
+
+
+@pytest.mark.parametrize("signed", [True, False])
+def test_quant_atomic_min_max_clamp_an_operand_outside_the_range(signed):
+    qi = ti.types.quant.int(4, signed)
+    a, b = ti.field(qi), ti.field(qi)
+    bp = ti.BitpackedFields(max_num_bits=8)
+    bp.place(a, b)
+    ti.root.dense(ti.i, 1).place(bp)
+    lo, hi = (-8, 7) if signed else (0, 15)
+
+    @ti.kernel
+    def k():
+        a[0] = 3
+        b[0] = 3
+        ti.atomic_max(a[0], 100)  # wrapped, 100 would store 4
+        ti.atomic_min(b[0], -100)
+
+    k()
+    assert (a[0], b[0]) == (hi, lo)

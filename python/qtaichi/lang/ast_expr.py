@@ -33,6 +33,12 @@ CMP_OPS = {
 PY_CMP = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
           ast.Eq: operator.eq, ast.NotEq: operator.ne}
 PY_SCALARS = (bool, int, float)
+PY_BIN = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+    ast.Pow: operator.pow, ast.LShift: operator.lshift, ast.RShift: operator.rshift,
+    ast.BitAnd: operator.and_, ast.BitOr: operator.or_, ast.BitXor: operator.xor,
+}
 # Augmented assignments that are atomic read-modify-writes (a later pass demotes them).
 ATOMIC_AUG_OPS = {ast.Add: A.add, ast.Sub: A.sub, ast.BitAnd: A.bit_and, ast.BitOr: A.bit_or,
                   ast.BitXor: A.bit_xor}
@@ -230,6 +236,14 @@ class ExprMixin:
             raise self.error(TaichiSyntaxError, f"unsupported operator in a kernel: "
                              f"{type(node.op).__name__}", node)
         lhs, rhs = self.eval(node.left), self.eval(node.right)
+        if type(lhs) in PY_SCALARS and type(rhs) in PY_SCALARS:
+            # Two Python numbers: Python computes (as in Taichi), so `2**31` is 2147483648 and
+            # becomes an i64 literal where it is used.
+            try:
+                return PY_BIN[type(node.op)](lhs, rhs)
+            except (ZeroDivisionError, OverflowError, ValueError) as e:
+                raise self.error(TaichiSyntaxError, f"in a compile-time expression: {e}",
+                                 node) from None
         self.set_loc(node)
         return self.binary_op(op, lhs, rhs, node)
 
