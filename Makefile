@@ -11,7 +11,7 @@ DEBS     := cmake ninja-build g++ ccache llvm-19-dev libgtest-dev \
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 JOBS     ?= $(shell nproc)
 
-.PHONY: all deps configure build venv test demo bench clean
+.PHONY: all deps configure build venv test demo bench fuzz clean
 
 all: build
 
@@ -39,6 +39,13 @@ venv:
 
 test: build
 	$(PYTHON) tools/run_tests.py --build $(BUILD) --python $(VENV)/bin/python
+
+# Random-program differential testing, longer than the fixed-seed budget in `make test`:
+# FUZZ_COUNT programs from FUZZ_SEED (default: a new seed each run; a failure prints its seed).
+FUZZ_COUNT ?= 5000
+FUZZ_SEED  ?= $(shell date +%s)
+fuzz: build
+	$(VENV)/bin/python tests/fuzz/run_fuzz.py --count $(FUZZ_COUNT) --seed $(FUZZ_SEED)
 
 # The flagship: 3D MLS-MPM with the QuanTaichi particle layout (40 bytes per particle) against
 # float32 (64), same particles and kernels: bytes/particle and substeps/s side by side, PNG frames

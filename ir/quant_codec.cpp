@@ -83,6 +83,10 @@ Stmt *QuantCodec::decode_float(const QuantType *q, Stmt *exponent, Stmt *digits)
   return b_.select(bin(BinaryOp::cmp_eq, e, i32(0)), b_.const_float(types::f32(), 0.0), v);
 }
 
+Stmt *QuantCodec::is_nan(Stmt *f32_bits) {
+  return bin(BinaryOp::cmp_gt, bin(BinaryOp::bit_and, f32_bits, u32(0x7fffffff)), u32(0x7f800000));
+}
+
 void QuantCodec::encode_float(const QuantType *q, Stmt *value, Stmt **exponent, Stmt **digits) {
   int d = magnitude_bits(q);
   Stmt *bits = b_.bit_cast(b_.cast(value, types::f32()), types::u32());
@@ -100,7 +104,8 @@ void QuantCodec::encode_float(const QuantType *q, Stmt *value, Stmt **exponent, 
   Stmt *zero = bin(BinaryOp::logic_or, bin(BinaryOp::cmp_eq, e32, u32(0)),
                    bin(BinaryOp::cmp_lt, e, i32(1)));
   if (!q->is_signed()) zero = bin(BinaryOp::logic_or, zero, bin(BinaryOp::cmp_ne, sign, u32(0)));
-  // Too large (or inf/NaN): saturate to the largest magnitude, keeping the sign.
+  zero = bin(BinaryOp::logic_or, zero, is_nan(bits));  // NaN stores 0, as in every quant type
+  // Too large (or inf): saturate to the largest magnitude, keeping the sign.
   Stmt *big = bin(BinaryOp::logic_or, bin(BinaryOp::cmp_eq, e32, u32(0xff)),
                   bin(BinaryOp::cmp_gt, e, i32(max_exponent(q))));
   e = b_.select(zero, i32(0), b_.select(big, i32(max_exponent(q)), e));
@@ -117,7 +122,7 @@ Stmt *QuantCodec::shared_exponent_of(const QuantType *q, Stmt *value) {
                       types::i32());
   // Zero (and f32 denormals) has no exponent; so has a negative value of an unsigned member,
   // which stores as 0 and must not coarsen its siblings.
-  Stmt *none = bin(BinaryOp::cmp_eq, e32, i32(0));
+  Stmt *none = bin(BinaryOp::logic_or, bin(BinaryOp::cmp_eq, e32, i32(0)), is_nan(bits));
   if (!q->is_signed())
     none = bin(BinaryOp::logic_or, none, bin(BinaryOp::cmp_ne, bin(BinaryOp::shr, bits, u32(31)),
                                              u32(0)));
@@ -147,6 +152,7 @@ Stmt *QuantCodec::encode_shared_digits(const QuantType *q, Stmt *value, Stmt *ex
   Stmt *e32 = bin(BinaryOp::bit_and, bin(BinaryOp::shr, bits, u32(23)), u32(0xff));
   Stmt *zero = bin(BinaryOp::logic_or, bin(BinaryOp::cmp_eq, e32, u32(0)),
                    bin(BinaryOp::cmp_eq, exponent, i32(0)));
+  zero = bin(BinaryOp::logic_or, zero, is_nan(bits));
   if (!q->is_signed()) zero = bin(BinaryOp::logic_or, zero, bin(BinaryOp::cmp_ne, sign, u32(0)));
   digits = b_.select(zero, u32(0), digits);
   if (q->is_signed()) {

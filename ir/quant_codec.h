@@ -41,6 +41,7 @@ class QuantCodec {
   static int magnitude_bits(const QuantType *q) { return q->digits_bits() - (q->is_signed() ? 1 : 0); }
 
  private:
+  Stmt *is_nan(Stmt *f32_bits);  // of an f32 as u32 bits
   Stmt *i32(int64_t v) { return b_.const_int(types::i32(), v); }
   Stmt *u32(int64_t v) { return b_.const_int(types::u32(), v); }
   Stmt *bin(BinaryOp op, Stmt *a, Stmt *c) { return b_.binary(op, a, c); }

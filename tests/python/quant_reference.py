@@ -42,6 +42,8 @@ def fixed_digits(t, v):
     docs/quant.md), kept in range for the conversion, then wrapped."""
     _, bits, signed, scale = t
     x = float(v) * (1.0 / scale)
+    if math.isnan(x):
+        return 0  # NaN stores digits 0 (docs/quant.md)
     x = min(max(x, -2.0**62), 2.0**62)
     return wrap(int(round_half_away(x)), bits, signed)
 
@@ -116,6 +118,10 @@ def shared_store(types_, values):
     vals = []
     for t, v in zip(types_, values):
         v = f32(v)
+        if math.isnan(v):
+            v = 0.0  # NaN stores 0 (docs/quant.md)
+        elif math.isinf(v):  # saturates like a value above the range
+            v = math.copysign(3.4028234663852886e38, v)
         if not t[3] and v < 0:
             v = 0.0  # unsigned: negatives store as 0
         vals.append(v)

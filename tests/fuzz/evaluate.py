@@ -1,0 +1,150 @@
+"""Evaluates a generated program (generate.py) with the reference semantics (reference.py):
+what every lane stores, the atomics' totals and the quant fields' final values."""
+import os
+import sys
+
+import reference as R
+from generate import LANES, SLOTS, quant_compute
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
+import quant_reference as Q  # noqa: E402  (the spec's codecs, written from QUANT_SPEC)
+
+
+class Break(Exception):
+    pass
+
+
+class Continue(Exception):
+    pass
+
+
+ATOMIC_BIN = {"add": "+", "sub": "-", "min": "min", "max": "max", "and": "&", "or": "|",
+              "xor": "^"}
+
+
+def literal_value(t, v):
+    """A literal means what the frontend makes of it: an int literal is i32 (i64/u64 when it
+    does not fit), a float literal is f32 (default_fp); then ti.cast converts it to t."""
+    if R.is_float(t):
+        return R.convert(R.NP["f32"](v), "f32", t)
+    for lt in ("i32", "i64", "u64"):
+        lo, hi = R.int_range(lt)
+        if lo <= v <= hi:
+            return R.convert(v, lt, t)
+    raise ValueError(v)
+
+
+class Evaluator:
+    def __init__(self, prog):
+        self.p = prog
+        self.out = {t: [[R.NP[t](0) if R.is_float(t) else 0] * SLOTS for _ in range(LANES)]
+                    for t in R.TYPES}
+        self.acc = {t: 0 for t in prog.atomic_types}
+        self.quant = [[Q.roundtrip(m, 0.0 if m[0] != "int" else 0) for _ in range(LANES)]
+                      for _, m, _ in prog.quant]
+        self.args = [R.convert(float(v), "f64", t) if R.is_float(t) else v
+                     for v, t in zip(prog.arg_values, prog.args)]
+
+    def run(self):
+        for lane in range(LANES):
+            self.lane = lane
+            self.env = {}  # names are unique per program: one table holds every scope
+            self.block(self.p.body)
+        return self
+
+    def block(self, stmts):
+        for s in stmts:
+            self.stmt(s)
+
+    def stmt(self, s):
+        env = self.env
+        k = s[0]
+        if k == "new":
+            env[s[1]] = self.expr(s[2])
+        elif k == "assign":
+            v, t = self.expr(s[2])
+            vt = env[s[1]][1]
+            env[s[1]] = (R.convert(v, t, vt), vt)
+        elif k == "aug":
+            v, t = self.expr(s[3])
+            old, vt = env[s[1]]
+            op = s[2]
+            if op in ("+", "-", "&", "|", "^"):  # an atomic: the operand is converted first
+                r, rt = R.binary(op, old, vt, R.convert(v, t, vt), vt)
+            else:
+                r, rt = R.binary(op, old, vt, v, t)
+            env[s[1]] = (R.convert(r, rt, vt), vt)
+        elif k == "store":
+            v, t = self.expr(s[3])
+            self.out[s[1]][self.lane][s[2]] = R.convert(v, t, s[1])
+        elif k == "atomic":
+            v, t = self.expr(s[3])
+            at = s[2]
+            r, _ = R.binary(ATOMIC_BIN[s[1]], self.acc[at], at, R.convert(v, t, at), at)
+            self.acc[at] = r
+        elif k == "qstore":
+            v, t = self.expr(s[2])
+            _, m, group = self.p.quant[s[1]]
+            ct = quant_compute(m)
+            cv = R.convert(v, t, ct)
+            if group is None:
+                self.quant[s[1]][self.lane] = Q.roundtrip(m, cv if m[0] == "int" else float(cv))
+                return
+            # A shared exponent: the whole group is re-rounded (QUANT_SPEC, docs/quant.md).
+            ks = [k for k, q in enumerate(self.p.quant) if q[2] == group]
+            new = Q.shared_write([self.p.quant[k][1] for k in ks],
+                                 [self.quant[k][self.lane] for k in ks], ks.index(s[1]),
+                                 float(cv))
+            for k, v in zip(ks, new):
+                self.quant[k][self.lane] = v
+        elif k == "if":
+            c, ct = self.expr(s[1])
+            self.block(s[2] if R.truthy(c, ct) else s[3])
+        elif k == "for":
+            for j in range(s[2]):
+                env[s[1]] = (j, "i32")
+                try:
+                    self.block(s[3])
+                except Continue:
+                    pass
+                except Break:
+                    break
+        elif k == "break":
+            raise Break()
+        elif k == "continue":
+            raise Continue()
+        else:
+            raise ValueError(k)
+
+    def expr(self, e):
+        k = e[0]
+        if k == "lit":
+            return literal_value(e[1], e[2]), e[1]
+        if k == "idx":
+            return self.lane, "i32"
+        if k == "arg":
+            return self.args[e[1]], self.p.args[e[1]]
+        if k == "var":
+            return self.env[e[1]]
+        if k == "q":
+            m = self.p.quant[e[1]][1]
+            ct = quant_compute(m)
+            v = self.quant[e[1]][self.lane]
+            return (R.NP["f32"](v) if R.is_float(ct) else int(v)), ct
+        if k == "bin":
+            a, ta = self.expr(e[2])
+            b, tb = self.expr(e[3])
+            return R.binary(e[1], a, ta, b, tb)
+        if k == "un":
+            a, ta = self.expr(e[2])
+            return R.unary(e[1], a, ta)
+        if k == "cast":
+            a, ta = self.expr(e[2])
+            return R.convert(a, ta, e[1]), e[1]
+        if k == "sel":
+            c, tc = self.expr(e[1])
+            a, ta = self.expr(e[2])
+            b, tb = self.expr(e[3])
+            t = R.promote(ta, tb)
+            return (R.convert(a, ta, t) if R.truthy(c, tc) else R.convert(b, tb, t)), t
+        raise ValueError(k)
