@@ -344,3 +344,40 @@ def test_quant_atomic_min_max_clamp_an_operand_outside_the_range(signed):
 
     k()
     assert (a[0], b[0]) == (hi, lo)
+
+
+def test_python_scope_vector_writes_of_a_shared_exponent_are_one_assignment():
+    qf = ti.types.quant.float(8, 12)
+    v = ti.Vector.field(2, qf)
+    bp = ti.BitpackedFields(max_num_bits=32)
+    bp.place(v, shared_exponent=True)
+    ti.root.dense(ti.i, 3).place(bp)
+    v[0] = [0.0, 1e30]
+    v[0] = [1.0, 1.0]  # as the same assignment in a kernel: both components at once
+    assert v.to_numpy()[0].tolist() == [1.0, 1.0]
+    v.from_numpy(np.array([[0.0, 1e30]] * 3, np.float32))
+    v.from_numpy(np.array([[1.0, 1.0], [2.0, 0.5], [4.0, 0.0]], np.float32))
+    assert v.to_numpy().tolist() == [[1.0, 1.0], [2.0, 0.5], [4.0, 0.0]]
+    v.fill(1e30)
+    v.fill([3.0, 1.0])
+    assert v.to_numpy().tolist() == [[3.0, 1.0]] * 3
+
+
+def test_python_scope_float_to_quant_int_saturates_like_a_kernel():
+    q = ti.field(ti.types.quant.int(12, True))
+    bp = ti.BitpackedFields(max_num_bits=16)
+    bp.place(q)
+    ti.root.dense(ti.i, 3).place(bp)
+
+    @ti.kernel
+    def k(v: ti.f64):
+        q[0] = v
+
+    k(1e10)
+    want = q[0]  # the kernel's: 2**31 - 1 wrapped to 12 bits
+    assert want == -1
+    q[1] = 1e10
+    q.from_numpy(np.array([want, 1e10, float("nan")]))
+    assert q.to_numpy().tolist() == [-1, -1, 0]
+    q[2] = 1e10
+    assert q[2] == -1

@@ -88,8 +88,10 @@ class BitpackedFields:
                          "At least 2 fields need to be placed when shared_exponent=True")
         self._bits_used = self._layout_bits(members, shared_exponent)
         self._calls.append((members, shared_exponent))
+        group = tuple(members) if shared_exponent else None
         for f in members:
             f._bitpacked = self
+            f._shared_group = group  # Python-scope vector writes store a group together
         return self
 
     def _layout_bits(self, members, shared):

@@ -4,7 +4,7 @@ Placing all components under one dense node gives the array-of-structures layout
 (`x[i]` is n consecutive values), and keeps the IR scalar: a kernel reads `x[i]` as n loads."""
 import numpy as np
 
-from qtaichi.lang import runtime, snode, types
+from qtaichi.lang import quant_access, runtime, snode, types
 from qtaichi.lang.errors import TaichiError, TaichiTypeError
 from qtaichi.lang.field import Field, _error
 from qtaichi.lang.matrix import Matrix
@@ -39,6 +39,9 @@ class MatrixField:
 
     def __setitem__(self, key, value):
         values = _flat_values(value, self)
+        if quant_access.shared_vector(self.fields):
+            quant_access.write_vector(self.fields, key, values)
+            return
         for f, v in zip(self.fields, values):
             f[key] = v
 
@@ -55,13 +58,22 @@ class MatrixField:
             raise _error(TaichiError, f"from_numpy: the array's shape {arr.shape} does not match "
                          f"the shape {want} of field '{self._label()}'")
         flat = arr.reshape(self.shape + (self.n * self.m,))
+        if quant_access.shared_vector(self.fields) and self.shape != ():
+            quant_access.from_numpy_vector(self.fields, flat)
+            return
         for c, f in enumerate(self.fields):
             f.from_numpy(flat[..., c])
 
     def fill(self, value):
         if isinstance(value, (Matrix, list, tuple, np.ndarray)):
-            for f, v in zip(self.fields, _flat_values(value, self)):
+            values = _flat_values(value, self)
+            if quant_access.shared_vector(self.fields):
+                quant_access.fill_vector(self.fields, values)
+                return
+            for f, v in zip(self.fields, values):
                 f.fill(v)
+        elif quant_access.shared_vector(self.fields):
+            quant_access.fill_vector(self.fields, [value] * len(self.fields))
         else:
             for f in self.fields:
                 f.fill(value)

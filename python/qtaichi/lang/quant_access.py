@@ -35,10 +35,56 @@ def _slot(value, t):
     if t.is_float():
         return float_bits(value, t)
     if isinstance(value, float):
-        if not math.isfinite(value):
-            return 0  # unspecified, like an out-of-range float -> int cast in a kernel
-        value = int(value)  # truncates toward zero
+        # As a kernel converts: truncate toward zero, saturate at the type's range, NaN -> 0.
+        if math.isnan(value):
+            return 0
+        lo, hi = types.int_range(t)
+        value = hi if value >= hi else lo if value <= lo else int(value)
     return operator.index(value) & MASK64
+
+
+def _as_compute(arr, t):
+    """A numpy array converted to the compute type `t` the way a kernel converts values."""
+    dtype = types.to_numpy_dtype(t)
+    if not t.is_float() and arr.dtype.kind == "f":
+        lo, hi = types.int_range(t)
+        arr = np.nan_to_num(arr, nan=0.0)
+        # Clip in float64 first: the bounds of a 64-bit type round up, so saturate separately.
+        top, bottom = arr >= float(hi), arr <= float(lo)
+        with np.errstate(invalid="ignore", over="ignore"):
+            out = np.clip(arr, lo, hi).astype(dtype)
+        out[top], out[bottom] = hi, lo
+        return out
+    with np.errstate(invalid="ignore", over="ignore"):
+        return arr.astype(dtype)
+
+
+def shared_vector(fields):
+    """True when `fields` (a vector/matrix field's components) are quant members of one
+    shared-exponent group: Python scope then writes them together, as one kernel assignment."""
+    group = getattr(fields[0], "_shared_group", None)
+    return len(fields) > 1 and group is not None and all(
+        getattr(f, "_shared_group", None) is group for f in fields)
+
+
+def write_vector(fields, key, values):
+    first = fields[0]
+    index = first._indices(key)
+    slots = [i & MASK64 for i in index] + [_slot(_check_scalar(v, f), f.compute_type)
+                                           for f, v in zip(fields, values)]
+    first._launch("write_one", slots, group=fields)
+
+
+def fill_vector(fields, values):
+    fields[0]._launch("fill", [_slot(_check_scalar(v, f), f.compute_type)
+                               for f, v in zip(fields, values)], group=fields)
+
+
+def from_numpy_vector(fields, flat):
+    """`flat` has the field's shape plus one axis of len(fields) components."""
+    first = fields[0]
+    arr = np.ascontiguousarray(_as_compute(flat.reshape(-1, len(fields)), first.compute_type))
+    first._launch("write_all", [arr.ctypes.data, arr.size], group=fields)
 
 
 class QuantField(Field):
@@ -83,37 +129,52 @@ class QuantField(Field):
         self._node, self._state = node, state
 
     # ---- the access kernels ----
-    def _kernel(self, op):
+    def _kernel(self, op, group=None):
         prog, node = self._program()
         if self._kernels_state is not self._state:
             self._kernels, self._kernels_state = {}, self._state
-        ck = self._kernels.get(op)
+        key = (op, len(group)) if group else op
+        ck = self._kernels.get(key)
         if ck is None:
-            ck = self._kernels[op] = self._build(prog, node, op)
+            ck = self._kernels[key] = self._build(prog, node, op, group)
         return prog, ck
 
-    def _build(self, prog, node, op):
+    def _build(self, prog, node, op, group=None):
+        """The access kernel `op`; with `group` (the fields of one shared-exponent vector, this
+        one first) a write stores every component in one assignment (one store group), the
+        values in order (write_one, fill) or interleaved in one flat array (write_all)."""
         ct = self.compute_type
-        k = prog.create_kernel(f"{self._label()}_{op}")
+        nodes = [f._node for f in group] if group else [node]
+        c = len(nodes)
+        k = prog.create_kernel(f"{self._label()}_{op}" + (f"_group{c}" if group else ""))
         ndim = node.num_axes
         if op in ("read_one", "write_one"):
             for a in range(ndim):
                 k.add_arg(f"i{a}", types.i32)
             if op == "write_one":
-                k.add_arg("v", ct)
+                for v in range(c):
+                    k.add_arg(f"v{v}", ct)
             else:
                 k.ret_type = ct
         elif op in ("read_all", "write_all"):
             k.add_arg("a", ct, 1)
         else:  # fill
-            k.add_arg("v", ct)
+            for v in range(c):
+                k.add_arg(f"v{v}", ct)
         b = _core.Builder(k)
+
+        def store_all(index, value_of):
+            b.begin_store_group()
+            for comp, nd in enumerate(nodes):
+                b.global_store(b.global_ptr(nd, index), value_of(comp))
+            b.end_store_group()
+
         if op in ("read_one", "write_one"):
-            ptr = b.global_ptr(node, [b.arg(a) for a in range(ndim)])
+            index = [b.arg(a) for a in range(ndim)]
             if op == "read_one":
-                b.ret(b.global_load(ptr))
+                b.ret(b.global_load(b.global_ptr(node, index)))
             else:
-                b.global_store(ptr, b.arg(ndim))
+                store_all(index, lambda comp: b.arg(ndim + comp))
         else:
             n = node.num_elements
             it = types.i32 if n < 2**31 else types.i64
@@ -125,13 +186,17 @@ class QuantField(Field):
                 stride //= size
                 q = b.binary(_core.BinaryOp.floordiv, flat, b.const_int(it, stride))
                 index.append(b.binary(_core.BinaryOp.mod, q, b.const_int(it, size)))
-            ptr = b.global_ptr(node, index)
             if op == "read_all":
-                b.global_store(b.external_ptr(0, [flat]), b.global_load(ptr))
+                b.global_store(b.external_ptr(0, [flat]), b.global_load(b.global_ptr(node, index)))
             elif op == "write_all":
-                b.global_store(ptr, b.global_load(b.external_ptr(0, [flat])))
+                def element(comp):
+                    at = b.binary(_core.BinaryOp.add,
+                                  b.binary(_core.BinaryOp.mul, flat, b.const_int(it, c)),
+                                  b.const_int(it, comp)) if c > 1 else flat
+                    return b.global_load(b.external_ptr(0, [at]))
+                store_all(index, element)
             else:
-                b.global_store(ptr, b.arg(0))
+                store_all(index, lambda comp: b.arg(comp))
             b.pop_block()
         del b
         try:
@@ -140,8 +205,8 @@ class QuantField(Field):
             file, line, func = _user_location()
             raise from_core_compile_error(e, func, file, line) from None
 
-    def _launch(self, op, slots):
-        prog, ck = self._kernel(op)
+    def _launch(self, op, slots, group=None):
+        prog, ck = self._kernel(op, group)
         try:
             return prog.launch(ck, slots)
         except CoreRuntimeError as e:  # check_quant_overflow reports
@@ -183,8 +248,7 @@ class QuantField(Field):
             self[None] = arr.item()
             return
         # The conversion a kernel would make to the compute type: floats truncate into ints.
-        with np.errstate(invalid="ignore", over="ignore"):
-            flat = np.ascontiguousarray(arr.reshape(-1).astype(self._np_dtype()))
+        flat = np.ascontiguousarray(_as_compute(arr.reshape(-1), self.compute_type))
         self._launch("write_all", [flat.ctypes.data, flat.size])
 
     def fill(self, value):
