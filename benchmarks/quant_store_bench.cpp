@@ -47,8 +47,10 @@ double time_kernel(Program &prog, CompiledKernel *ck, int repeats) {
 }
 
 // for i in range(n): fa[i] = i; fb[i] = -i
-Kernel *store_kernel(Program &prog, const std::string &name, SNode *fa, SNode *fb, int64_t n) {
-  Kernel *k = prog.create_kernel(name);
+std::unique_ptr<Kernel> store_kernel(Program &prog, const std::string &name, SNode *fa, SNode *fb,
+                                     int64_t n) {
+  auto owned = prog.create_kernel(name);
+  Kernel *k = owned.get();
   Builder b(k);
   auto *loop = b.range_for(b.const_i32(0), b.const_i32(static_cast<int32_t>(n)));
   b.push_block(loop->body.get());
@@ -61,7 +63,7 @@ Kernel *store_kernel(Program &prog, const std::string &name, SNode *fa, SNode *f
   b.global_store(b.global_ptr(fa, {i}), va);
   b.global_store(b.global_ptr(fb, {i}), vb);
   b.pop_block();
-  return k;
+  return owned;
 }
 
 int count_in(const std::string &ir, const std::string &what) {
@@ -107,10 +109,11 @@ int main(int argc, char **argv) {
                               {"fusion+demotion", true, true}};
   std::vector<Result> results;
   for (const Variant &v : variants) {
-    Kernel *k = store_kernel(prog, std::string("store_") + v.name, ab[0], ab[1], n);
+    auto owned = store_kernel(prog, std::string("store_") + v.name, ab[0], ab[1], n);
+    Kernel *k = owned.get();
     k->quant_store_fusion = v.fusion;
     k->quant_atomic_demotion = v.demotion;
-    CompiledKernel *ck = prog.compile(k);
+    CompiledKernel *ck = prog.compile(*k);
     const std::string &ir = ck->final_ir();
     // Garbage in every word, so a variant that writes nothing cannot pass the check.
     uint8_t *words = prog.element_address(ab[0], {0});
@@ -135,7 +138,7 @@ int main(int argc, char **argv) {
   }
 
   {
-    CompiledKernel *ck = prog.compile(store_kernel(prog, "store_f32_pair", fx, fy, n));
+    CompiledKernel *ck = prog.compile(*store_kernel(prog, "store_f32_pair", fx, fy, n));
     Result r{"f32 pair (ref)", time_kernel(prog, ck, repeats), static_cast<double>(n) * 8, true};
     for (int64_t i = 0; i < n && r.ok; i += 4099) {
       float x, y;

@@ -19,6 +19,9 @@ void Builder::set_insert_before(Stmt *s) {
 }
 
 Stmt *Builder::insert(std::unique_ptr<Stmt> s) {
+  if (kernel_->consumed)
+    compile_error(ErrorKind::internal,
+                  "kernel '" + kernel_->name + "' was compiled: its IR is gone", s->loc);
   if (!s->loc.known()) s->loc = loc_;
   for (Stmt *op : s->ops)
     if (!op) compile_error(ErrorKind::internal, std::string("null operand of ") + s->kind_name(),

@@ -37,6 +37,9 @@ class Kernel {
   SourceLoc loc;
   // How far the pipeline has brought the kernel; the verifier checks more as these turn on.
   bool type_checked = false, offloaded = false, access_lowered = false;
+  // Set by Program::compile, which consumes the IR: the kernel (owned by whoever created it)
+  // stays valid but empty, and building into it again is an error.
+  bool consumed = false;
 };
 
 // Calls fn on every statement below `block`, parents before their children, in order.

@@ -53,4 +53,12 @@ Stmt *replace_stmt(Block *root, Stmt *old_stmt, std::unique_ptr<Stmt> new_stmt) 
   return raw;
 }
 
+std::vector<const AssertStmt *> assertions_in_order(const Kernel &kernel) {
+  std::vector<const AssertStmt *> out;
+  walk(kernel.body.get(), [&](Stmt *s) {
+    if (auto *a = s->as<AssertStmt>()) out.push_back(a);
+  });
+  return out;
+}
+
 }  // namespace qtaichi::ir

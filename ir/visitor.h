@@ -29,6 +29,11 @@ class StmtVisitor {
 // not visited). fn must not remove statements after the current one.
 void walk_mutable(Block *block, const std::function<void(Stmt *)> &fn);
 
+// The kernel's assertions in their numbering order: assertion k (error code k + 1) is the k-th.
+// Backends number them this way and the launcher formats messages from this list of the kernel
+// it compiled (never from cached code, which another kernel may share).
+std::vector<const AssertStmt *> assertions_in_order(const Kernel &kernel);
+
 // Replaces `old_stmt` (in its block) by `new_stmt`, redirecting every use below `root`.
 // Returns the inserted statement.
 Stmt *replace_stmt(Block *root, Stmt *old_stmt, std::unique_ptr<Stmt> new_stmt);

@@ -12,6 +12,7 @@
 #include "ir/error.h"
 #include "ir/pipeline.h"
 #include "ir/printer.h"
+#include "ir/visitor.h"
 #include "runtime/context.h"
 #include "runtime/cpu/cpu_task.h"
 #include "runtime/cpu/thread_pool.h"
@@ -76,6 +77,7 @@ ir::SNodeTree *Program::open_tree() {
 }
 
 void Program::materialize() {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
   for (size_t i = tree_bases_.size(); i < trees_.size(); i++) {
     ir::SNodeTree &t = *trees_[i];
     t.materialize();
@@ -106,7 +108,7 @@ uint8_t *Program::element_address(const ir::SNode *field, const std::vector<int6
   return tree_base(field->tree_id()) + field->element_offset(index);
 }
 
-ir::Kernel *Program::create_kernel(const std::string &name) {
+std::unique_ptr<ir::Kernel> Program::create_kernel(const std::string &name) const {
   auto k = std::make_unique<ir::Kernel>(name);
   k->default_ip = config_.default_ip;
   k->default_fp = config_.default_fp;
@@ -114,11 +116,15 @@ ir::Kernel *Program::create_kernel(const std::string &name) {
   k->quant_store_fusion = config_.quant_opt_store_fusion;
   k->quant_atomic_demotion = config_.quant_opt_atomic_demotion;
   k->check_quant_overflow = config_.check_quant_overflow;
-  kernels_.push_back(std::move(k));
-  return kernels_.back().get();
+  return k;
 }
 
-CompiledKernel *Program::compile(ir::Kernel *kernel) {
+CompiledKernel *Program::compile(ir::Kernel &k) {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  if (k.consumed)
+    throw ir::CompileError(ir::ErrorKind::internal,
+                           "kernel '" + k.name + "' was compiled already: its IR is gone");
+  ir::Kernel *kernel = &k;
   auto start = std::chrono::steady_clock::now();
   materialize();  // layouts are needed by lower_access
   ir::PipelineOptions opt;
@@ -156,16 +162,20 @@ CompiledKernel *Program::compile(ir::Kernel *kernel) {
     if (!cached) disk_cache_.store(key, object);
     memory_cache_[key] = ck->code_;
   }
-  for (const auto &a : ck->code_->assertions)
-    ck->assertions_.push_back({a.message, a.loc, a.num_args, a.index_check});
+  // From this kernel's IR: cached code may come from another kernel with other source lines.
+  for (const ir::AssertStmt *a : ir::assertions_in_order(*kernel))
+    ck->assertions_.push_back({a->message, a->loc,
+                               std::min<int>(static_cast<int>(a->ops.size()) - 1,
+                                             rt::kMaxAssertArgs),
+                               a->index_check});
   ck->compile_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                               start).count();
   if (config_.log_compile)
     std::fprintf(stderr, "[qtaichi] kernel %s: compiled in %.2f ms (cache %s)\n",
                  ck->name_.c_str(), ck->compile_ms_, ck->cache_hit_ ? "hit" : "miss");
-  // The IR is no longer needed: free it.
-  for (auto &k : kernels_)
-    if (k.get() == kernel) k.reset();
+  // The IR is no longer needed: free it (the caller still owns the empty kernel).
+  k.body = std::make_unique<ir::Block>(nullptr);
+  k.consumed = true;
   compiled_.push_back(std::move(ck));
   return compiled_.back().get();
 }
@@ -175,6 +185,7 @@ uint64_t Program::launch(CompiledKernel *kernel, const std::vector<uint64_t> &ar
     throw std::invalid_argument("kernel '" + kernel->name_ + "' takes " +
                                 std::to_string(kernel->num_arg_slots_) + " argument slots, got " +
                                 std::to_string(args.size()));
+  std::lock_guard<std::recursive_mutex> lock(mu_);
   materialize();
   uint64_t result = 0;
   // Temps start at zero: top-level locals that live there are zero-initialized.

@@ -3,6 +3,7 @@
 // The Python package drives it through pybind11; C++ users may drive it directly.
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -108,11 +109,12 @@ class Program {
   uint8_t *element_address(const ir::SNode *field, const std::vector<int64_t> &index);
 
   // ---- kernels ----
-  // A new, empty kernel owned by the program, with the config's defaults applied.
-  ir::Kernel *create_kernel(const std::string &name);
-  // Runs the pass pipeline and the backend. The kernel's IR is consumed (the returned
-  // CompiledKernel keeps what launching needs). Throws ir::CompileError.
-  CompiledKernel *compile(ir::Kernel *kernel);
+  // A new, empty kernel with the config's defaults applied; the caller owns it.
+  std::unique_ptr<ir::Kernel> create_kernel(const std::string &name) const;
+  // Runs the pass pipeline and the backend. The kernel's IR is consumed (kernel.consumed; the
+  // returned CompiledKernel, owned by the program, keeps what launching needs). Throws
+  // ir::CompileError, also for a kernel compiled before.
+  CompiledKernel *compile(ir::Kernel &kernel);
   // Runs a compiled kernel; `args` holds the 64-bit argument slots laid out by ir::arg_slots
   // (an ndarray: its data pointer, then its shape). Returns the result slot.
   // Throws KernelRuntimeError when the kernel fails.
@@ -123,7 +125,6 @@ class Program {
   CompileConfig config_;
   std::vector<std::unique_ptr<ir::SNodeTree>> trees_;
   std::vector<uint8_t *> tree_bases_;
-  std::vector<std::unique_ptr<ir::Kernel>> kernels_;
   std::vector<std::unique_ptr<CompiledKernel>> compiled_;
   std::unique_ptr<rt::ThreadPool> pool_;
   std::unique_ptr<codegen::CpuJit> jit_;
@@ -131,6 +132,10 @@ class Program {
   std::unordered_map<std::string, std::shared_ptr<codegen::CpuKernel>> memory_cache_;
   std::vector<uint8_t> temps_;
   uint64_t launch_count_ = 0;
+  // Launches and compiles may come from several host threads (Python drops the GIL while a
+  // kernel runs): the temps, the launch counter, the thread pool, the trees and the caches are
+  // shared, so one at a time (a launch already uses every core).
+  std::recursive_mutex mu_;
 };
 
 }  // namespace qtaichi

@@ -161,7 +161,6 @@ std::unique_ptr<CpuKernel> CpuJit::compile(const ir::Kernel &kernel,
     task.fn = addr.toPtr<void *>();
     out->tasks.push_back(task);
   }
-  out->assertions = std::move(lk.assertions);
   return out;
 }
 

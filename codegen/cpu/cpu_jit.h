@@ -13,7 +13,6 @@ namespace qtaichi::codegen {
 
 struct CpuKernel {
   std::vector<rt::CpuTask> tasks;
-  std::vector<LlvmAssertion> assertions;
   std::string llvm_ir;  // the optimized module, kept only when asked for
 };
 

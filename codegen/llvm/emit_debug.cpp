@@ -2,6 +2,7 @@
 #include <llvm/IR/MDBuilder.h>
 
 #include "codegen/llvm/kernel_emitter.h"
+#include "ir/visitor.h"
 #include "runtime/context.h"
 
 namespace qtaichi::codegen {
@@ -39,9 +40,12 @@ void KernelEmitter::emit_print(const PrintStmt *s) {
 
 // On failure: the first failing assertion records its code and values; the task returns.
 void KernelEmitter::emit_assert(const AssertStmt *s) {
-  int code = static_cast<int>(out_.assertions.size()) + 1;
+  if (assert_codes_.empty()) {
+    int n = 0;
+    for (const AssertStmt *a : assertions_in_order(kernel_)) assert_codes_[a] = ++n;
+  }
+  int code = assert_codes_.at(s);
   int nargs = std::min<int>(static_cast<int>(s->ops.size()) - 1, rt::kMaxAssertArgs);
-  out_.assertions.push_back({s->message, s->loc, nargs, s->index_check});
   auto *fail = llvm::BasicBlock::Create(ctx_, "assert.fail", fn_);
   auto *record = llvm::BasicBlock::Create(ctx_, "assert.record", fn_);
   auto *leave = llvm::BasicBlock::Create(ctx_, "assert.leave", fn_);

@@ -71,6 +71,7 @@ class KernelEmitter {
   const ir::Kernel &kernel_;
   std::string prefix_;
   LlvmKernel &out_;
+  std::unordered_map<const ir::AssertStmt *, int> assert_codes_;  // ir::assertions_in_order
   llvm::LLVMContext &ctx_;
   llvm::Module &module_;
   llvm::IRBuilder<> ir_;

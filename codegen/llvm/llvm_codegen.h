@@ -22,19 +22,10 @@ struct LlvmTask {
   int block_dim = 0;
 };
 
-// An assertion that can fail at run time: error code = index + 1.
-struct LlvmAssertion {
-  std::string message;
-  ir::SourceLoc loc;
-  int num_args = 0;
-  bool index_check = false;
-};
-
 struct LlvmKernel {
   std::unique_ptr<llvm::LLVMContext> context;
   std::unique_ptr<llvm::Module> module;
   std::vector<LlvmTask> tasks;
-  std::vector<LlvmAssertion> assertions;
   LlvmKernel();
   ~LlvmKernel();
   LlvmKernel(LlvmKernel &&) noexcept;

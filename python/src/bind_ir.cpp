@@ -69,7 +69,7 @@ void bind_ir(py::module_ &m) {
       .def_property_readonly("type", [](const KernelArg &a) { return a.type; }, ref)
       .def_readonly("ndim", &KernelArg::ndim);
 
-  py::class_<Kernel, Ref<Kernel>>(m, "Kernel")
+  py::class_<Kernel, std::unique_ptr<Kernel>>(m, "Kernel")
       .def_readonly("name", &Kernel::name)
       .def("add_arg",
            [](Kernel &k, const std::string &name, const Type *t, int ndim) {

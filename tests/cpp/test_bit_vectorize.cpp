@@ -42,7 +42,8 @@ struct Life {
   // for i, j in x: n = sum of the 8 neighbours; y[i, j] = n == 3 or (n == 2 and x[i, j] == 1)
   // plain_add: `n = n + cell` (a local load of the count, cast, add, store) instead of `+=`.
   CompiledKernel *evolve(bool use_select, bool plain_add = false) {
-    Kernel *k = prog->create_kernel("evolve");
+    auto owned = prog->create_kernel("evolve");
+  Kernel *k = owned.get();
     Builder b(k);
     auto *loop = b.range_for(b.const_i32(0), b.const_i32(N * M));
     loop->bit_vectorize = true;
@@ -76,7 +77,7 @@ struct Life {
                       b.binary(BinaryOp::logic_and, b.binary(BinaryOp::cmp_eq, n, b.const_i32(2)), alive));
     b.global_store(b.global_ptr(y, {i, j}), rule);
     b.pop_block();
-    return prog->compile(k);
+    return prog->compile(*k);
   }
 
   std::unique_ptr<Program> prog;
@@ -114,7 +115,8 @@ TEST(BitVectorize, GameOfLifeMatchesTheReference) {
 
 TEST(BitVectorize, RejectsWhatItCannotVectorize) {
   Life life;
-  Kernel *k = life.prog->create_kernel("bad");
+  auto owned = life.prog->create_kernel("bad");
+  Kernel *k = owned.get();
   Builder b(k);
   auto *loop = b.range_for(b.const_i32(0), b.const_i32(N * M));
   loop->bit_vectorize = true;
@@ -125,7 +127,7 @@ TEST(BitVectorize, RejectsWhatItCannotVectorize) {
   b.global_store(b.global_ptr(life.y, {i, j}), b.binary(BinaryOp::mul, v, b.const_int(types::u32(), 3)));
   b.pop_block();
   try {
-    life.prog->compile(k);
+    life.prog->compile(*k);
     FAIL() << "expected an error";
   } catch (const CompileError &e) {
     EXPECT_STREQ(e.what(), "bit_vectorize: 'mul' on cell values is not supported");

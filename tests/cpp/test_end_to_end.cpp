@@ -28,7 +28,8 @@ int32_t read_i32(Program &p, SNode *f, std::vector<int64_t> i) {
 TEST(EndToEnd, FillsAFieldInParallel) {
   Program prog(CompileConfig{});
   SNode *x = prog.open_tree()->root()->dense({0}, {1000})->place(types::f32(), "x");
-  Kernel *k = prog.create_kernel("fill");
+  auto owned = prog.create_kernel("fill");
+  Kernel *k = owned.get();
   k->args.push_back({"scale", types::f32()});
   Builder b(k);
   auto *loop = b.range_for(b.const_i32(0), b.const_i32(1000));
@@ -36,18 +37,24 @@ TEST(EndToEnd, FillsAFieldInParallel) {
   Stmt *i = b.loop_index(loop);
   b.global_store(b.global_ptr(x, {i}), b.binary(BinaryOp::mul, i, b.arg(0)));
   b.pop_block();
-  CompiledKernel *ck = prog.compile(k);
+  CompiledKernel *ck = prog.compile(*k);
   float scale = 0.5f;
   uint64_t slot = 0;
   std::memcpy(&slot, &scale, 4);
   prog.launch(ck, {slot});
   for (int64_t j = 0; j < 1000; j++) ASSERT_FLOAT_EQ(read_f32(prog, x, j), j * 0.5f);
+  // The caller still owns the kernel; its IR is consumed: building or compiling again is a
+  // clear error, not a dangling pointer.
+  EXPECT_TRUE(k->consumed);
+  EXPECT_THROW(b.const_i32(1), ir::CompileError);
+  EXPECT_THROW(prog.compile(*k), ir::CompileError);
 }
 
 TEST(EndToEnd, ReturnsASumOfATopLevelLocal) {
   // s = 0; for i in range(n): s += i; return s  -- s becomes a shared temp, += an atomic.
   Program prog(CompileConfig{});
-  Kernel *k = prog.create_kernel("sum");
+  auto owned = prog.create_kernel("sum");
+  Kernel *k = owned.get();
   k->args.push_back({"n", types::i32()});
   k->ret_type = types::i32();
   Builder b(k);
@@ -58,7 +65,7 @@ TEST(EndToEnd, ReturnsASumOfATopLevelLocal) {
   b.atomic(AtomicOp::add, s, b.loop_index(loop));
   b.pop_block();
   b.ret(b.local_load(s));
-  CompiledKernel *ck = prog.compile(k);
+  CompiledKernel *ck = prog.compile(*k);
   EXPECT_EQ(static_cast<int32_t>(prog.launch(ck, {20000})), 20000 * 19999 / 2);
   EXPECT_EQ(static_cast<int32_t>(prog.launch(ck, {10})), 45);
 }
@@ -68,11 +75,12 @@ TEST(EndToEnd, DebugModeReportsOutOfRangeIndex) {
   cfg.debug = true;
   Program prog(cfg);
   SNode *x = prog.open_tree()->root()->dense({0, 1}, {4, 8})->place(types::i32(), "x");
-  Kernel *k = prog.create_kernel("oob");
+  auto owned = prog.create_kernel("oob");
+  Kernel *k = owned.get();
   k->args.push_back({"j", types::i32()});
   Builder b(k);
   b.global_store(b.global_ptr(x, {b.const_i32(1), b.arg(0)}), b.const_i32(7));
-  CompiledKernel *ck = prog.compile(k);
+  CompiledKernel *ck = prog.compile(*k);
   prog.launch(ck, {3});
   EXPECT_EQ(read_i32(prog, x, {1, 3}), 7);
   try {
@@ -87,7 +95,8 @@ TEST(EndToEnd, DebugModeReportsOutOfRangeIndex) {
 TEST(EndToEnd, ScalesAnNdarrayInPlace) {
   // for i, j in ndrange(arr.shape[0], arr.shape[1]): arr[i, j] *= 2 (one flat loop over rows)
   Program prog(CompileConfig{});
-  Kernel *k = prog.create_kernel("scale");
+  auto owned = prog.create_kernel("scale");
+  Kernel *k = owned.get();
   k->args.push_back({"arr", types::f64(), 2});
   Builder b(k);
   auto *rows = b.range_for(b.const_i32(0), b.external_shape(0, 0));
@@ -99,7 +108,7 @@ TEST(EndToEnd, ScalesAnNdarrayInPlace) {
   b.global_store(p, b.binary(BinaryOp::mul, b.global_load(p), b.const_float(types::f64(), 2)));
   b.pop_block();
   b.pop_block();
-  CompiledKernel *ck = prog.compile(k);
+  CompiledKernel *ck = prog.compile(*k);
   std::vector<double> data(3 * 5);
   for (size_t n = 0; n < data.size(); n++) data[n] = static_cast<double>(n);
   prog.launch(ck, {reinterpret_cast<uint64_t>(data.data()), 3, 5});
@@ -114,13 +123,14 @@ TEST(EndToEnd, RandomStreamsAreUniformAndReproducible) {
     cfg.offline_cache = false;
     Program prog(cfg);
     SNode *x = prog.open_tree()->root()->dense({0}, {100000})->place(types::f32(), "x");
-    Kernel *k = prog.create_kernel("rand");
+    auto owned = prog.create_kernel("rand");
+  Kernel *k = owned.get();
     Builder b(k);
     auto *loop = b.range_for(b.const_i32(0), b.const_i32(100000));
     b.push_block(loop->body.get());
     b.global_store(b.global_ptr(x, {b.loop_index(loop)}), b.random(types::f32()));
     b.pop_block();
-    prog.launch(prog.compile(k), {});
+    prog.launch(prog.compile(*k), {});
     std::vector<float> out(100000);
     std::memcpy(out.data(), prog.tree_base(0), out.size() * 4);
     return out;

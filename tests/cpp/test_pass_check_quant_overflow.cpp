@@ -138,12 +138,13 @@ struct OverflowRun : ::testing::Test {
 
   // A kernel storing its argument (of type t) into a[2]; true when the store was reported.
   bool reported(const Type *t, uint64_t slot) {
-    Kernel *k = prog.create_kernel("store");
+    auto owned = prog.create_kernel("store");
+  Kernel *k = owned.get();
     k->check_quant_overflow = true;
     k->args.push_back({"v", t});
     Builder b(k);
     b.global_store(b.global_ptr(a, {b.const_i32(2)}), b.arg(0));
-    auto *ck = prog.compile(k);
+    auto *ck = prog.compile(*k);
     try {
       prog.launch(ck, {slot});
     } catch (const qtaichi::KernelRuntimeError &e) {

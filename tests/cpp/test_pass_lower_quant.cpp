@@ -249,7 +249,8 @@ TEST(LowerQuantRun, AtomicAddReturnsTheOldValueOfTheField) {
   auto ab = prog.open_tree()->root()->dense({0}, {1})->bit_struct(32)->place_bit_members(
       {{qi16, "a"}, {qi16, "b"}}, false);
   SNode *out = prog.open_tree()->root()->dense({0}, {2})->place(types::i32(), "out");
-  Kernel *k = prog.create_kernel("k");
+  auto owned = prog.create_kernel("k");
+  Kernel *k = owned.get();
   Builder b(k);
   b.global_store(b.global_ptr(ab[0], {b.const_i32(0)}), b.const_i32(-5));
   b.global_store(b.global_ptr(ab[1], {b.const_i32(0)}), b.const_i32(7));
@@ -257,7 +258,7 @@ TEST(LowerQuantRun, AtomicAddReturnsTheOldValueOfTheField) {
   b.global_store(b.global_ptr(out, {b.const_i32(0)}), old);
   b.global_store(b.global_ptr(out, {b.const_i32(1)}),
                  b.global_load(b.global_ptr(ab[0], {b.const_i32(0)})));
-  prog.launch(prog.compile(k), {});
+  prog.launch(prog.compile(*k), {});
   int32_t v[2];
   std::memcpy(&v[0], prog.element_address(out, {0}), 4);
   std::memcpy(&v[1], prog.element_address(out, {1}), 4);

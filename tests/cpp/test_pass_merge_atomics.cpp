@@ -78,9 +78,10 @@ TEST(MergeAtomics, ContendedSumsAreExact) {
   Program prog(cfg);
   SNode *cell = prog.open_tree()->root()->dense({0}, {4});
   SNode *vx = cell->place(types::f32(), "vx"), *vy = cell->place(types::f32(), "vy");
-  Kernel *k = prog.create_kernel("scatter");
+  auto owned = prog.create_kernel("scatter");
+  Kernel *k = owned.get();
   build_scatter(k, vx, vy, 1 << 20, 4);
-  prog.launch(prog.compile(k), {});
+  prog.launch(prog.compile(*k), {});
   for (int c = 0; c < 4; c++) {
     float x, y;
     std::memcpy(&x, prog.element_address(vx, {c}), 4);
@@ -99,7 +100,8 @@ TEST(MergeAtomics, ThreeVectorPairsWhicheverHalfIsAligned) {
   SNode *cell = prog.open_tree()->root()->dense({0}, {5});
   SNode *vx = cell->place(types::f32(), "vx"), *vy = cell->place(types::f32(), "vy"),
         *vz = cell->place(types::f32(), "vz");
-  Kernel *k = prog.create_kernel("scatter3");
+  auto owned = prog.create_kernel("scatter3");
+  Kernel *k = owned.get();
   Builder b(k);
   auto *loop = b.range_for(b.const_i32(0), b.const_i32(1 << 20));
   b.push_block(loop->body.get());
@@ -107,7 +109,7 @@ TEST(MergeAtomics, ThreeVectorPairsWhicheverHalfIsAligned) {
   for (auto [f, v] : {std::pair{vx, 1.0}, {vy, 2.0}, {vz, 3.0}})
     b.atomic(AtomicOp::add, b.global_ptr(f, {c}), b.const_float(types::f32(), v));
   b.pop_block();
-  CompiledKernel *ck = prog.compile(k);
+  CompiledKernel *ck = prog.compile(*k);
   // One branch per parity, each with one 64-bit CAS loop and one plain float atomic.
   EXPECT_NE(ck->final_ir().find("if "), std::string::npos);
   size_t cas = 0;

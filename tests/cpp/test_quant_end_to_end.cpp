@@ -46,19 +46,21 @@ struct QuantFixture {
   // Kernel: for i in range(n): field[i] = value (argument 0, the field's compute type).
   void store_all(int member, double value) {
     SNode *f = fields[member];
-    Kernel *k = prog->create_kernel("store");
+    auto owned = prog->create_kernel("store");
+  Kernel *k = owned.get();
     k->args.push_back({"v", f->dtype()});
     Builder b(k);
     auto *loop = b.range_for(b.const_i32(0), b.const_i32(static_cast<int32_t>(n)));
     b.push_block(loop->body.get());
     b.global_store(b.global_ptr(f, {b.loop_index(loop)}), b.arg(0));
     b.pop_block();
-    launch(prog->compile(k), f->dtype(), value);
+    launch(prog->compile(*k), f->dtype(), value);
   }
 
   // Kernel: for i in range(n): mirror[i] = field[i].
   void read_back() {
-    Kernel *k = prog->create_kernel("read");
+    auto owned = prog->create_kernel("read");
+  Kernel *k = owned.get();
     Builder b(k);
     auto *loop = b.range_for(b.const_i32(0), b.const_i32(static_cast<int32_t>(n)));
     b.push_block(loop->body.get());
@@ -66,7 +68,7 @@ struct QuantFixture {
       b.global_store(b.global_ptr(mirrors[m], {b.loop_index(loop)}),
                      b.global_load(b.global_ptr(fields[m], {b.loop_index(loop)})));
     b.pop_block();
-    prog->launch(prog->compile(k), {});
+    prog->launch(prog->compile(*k), {});
   }
 
   double value(int member, int64_t i) {
@@ -176,14 +178,15 @@ TEST(QuantEndToEnd, ParallelFixedAccumulationIsExact) {
   auto *qf = QuantType::get_fixed(13, true, 0.1);
   QuantFixture fx(1, 32, {{qf}});
   fx.store_all(0, 0.7);
-  Kernel *k = fx.prog->create_kernel("sub");
+  auto owned = fx.prog->create_kernel("sub");
+  Kernel *k = owned.get();
   Builder b(k);
   auto *loop = b.range_for(b.const_i32(0), b.const_i32(10));
   b.push_block(loop->body.get());
   b.atomic(AtomicOp::sub, b.global_ptr(fx.fields[0], {b.const_i32(0)}),
            b.const_float(types::f32(), 0.4));
   b.pop_block();
-  fx.prog->launch(fx.prog->compile(k), {});
+  fx.prog->launch(fx.prog->compile(*k), {});
   fx.read_back();
   EXPECT_EQ(static_cast<float>(fx.value(0, 0)), -3.3f);
 }
@@ -192,14 +195,15 @@ TEST(QuantEndToEnd, ContendedAtomicsOnOneWordAreExact) {
   // 10^6 parallel updates: +1 to one member, +2 to its neighbour, all in one 32-bit word.
   auto *qa = QuantType::get_int(16, false), *qb = QuantType::get_int(16, true);
   QuantFixture fx(1, 32, {{qa, qb}}, {}, 2);
-  Kernel *k = fx.prog->create_kernel("contend");
+  auto owned = fx.prog->create_kernel("contend");
+  Kernel *k = owned.get();
   Builder b(k);
   auto *loop = b.range_for(b.const_i32(0), b.const_i32(1000000));
   b.push_block(loop->body.get());
   b.atomic(AtomicOp::add, b.global_ptr(fx.fields[0], {b.const_i32(0)}), b.const_i32(1));
   b.atomic(AtomicOp::sub, b.global_ptr(fx.fields[1], {b.const_i32(0)}), b.const_i32(2));
   b.pop_block();
-  fx.prog->launch(fx.prog->compile(k), {});
+  fx.prog->launch(fx.prog->compile(*k), {});
   fx.read_back();
   EXPECT_EQ(fx.value(0, 0), 1000000 % 65536);
   EXPECT_EQ(fx.value(1, 0), static_cast<int16_t>(static_cast<uint16_t>(-2000000 & 0xffff)));
@@ -208,14 +212,15 @@ TEST(QuantEndToEnd, ContendedAtomicsOnOneWordAreExact) {
 TEST(QuantEndToEnd, ContendedQuantFloatAddIsRaceFree) {
   auto *q = QuantType::get_float(8, 24, true);
   QuantFixture fx(1, 32, {{q}}, {}, 2);
-  Kernel *k = fx.prog->create_kernel("fadd");
+  auto owned = fx.prog->create_kernel("fadd");
+  Kernel *k = owned.get();
   Builder b(k);
   auto *loop = b.range_for(b.const_i32(0), b.const_i32(1 << 20));
   b.push_block(loop->body.get());
   b.atomic(AtomicOp::add, b.global_ptr(fx.fields[0], {b.const_i32(0)}),
            b.const_float(types::f32(), 1.0));
   b.pop_block();
-  fx.prog->launch(fx.prog->compile(k), {});
+  fx.prog->launch(fx.prog->compile(*k), {});
   fx.read_back();
   EXPECT_EQ(fx.value(0, 0), static_cast<double>(1 << 20));
 }
@@ -224,12 +229,13 @@ TEST(QuantEndToEnd, CheckQuantOverflowReportsFieldIndexAndValue) {
   auto *qu7 = QuantType::get_int(7, false);
   QuantFixture fx(8, 8, {{qu7}});
   auto build = [&](const char *name) {
-    Kernel *k = fx.prog->create_kernel(name);
+    auto owned = fx.prog->create_kernel(name);
+  Kernel *k = owned.get();
     k->check_quant_overflow = true;
     k->args.push_back({"v", types::i32()});
     Builder b(k);
     b.global_store(b.global_ptr(fx.fields[0], {b.const_i32(5)}), b.arg(0));
-    return fx.prog->compile(k);
+    return fx.prog->compile(*k);
   };
   CompiledKernel *ck = build("store_checked");
   fx.prog->launch(ck, {127});  // fits

@@ -123,7 +123,6 @@ class Kernel:
                                parsed.col_offset, self.func.__globals__, closure_vars(self.func))
         try:
             tr.build_body(parsed.func_def, params)
-            del tr, builder
             return core.compile(kernel)
         except CoreCompileError as e:
             raise from_core_compile_error(e, self.name, parsed.file, parsed.def_line) from None

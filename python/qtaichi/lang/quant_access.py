@@ -198,7 +198,6 @@ class QuantField(Field):
             else:
                 store_all(index, lambda comp: b.arg(comp))
             b.pop_block()
-        del b
         try:
             return prog.compile(k)
         except CoreCompileError as e:
