@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "ir/builder.h"
+#include "ir/error.h"
 #include "taichi_core/program.h"
 
 using namespace qtaichi;
