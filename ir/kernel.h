@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ir/stmt.h"
+#include "ir/target.h"
 
 namespace qtaichi::ir {
 
@@ -35,8 +36,11 @@ class Kernel {
   bool quant_atomic_demotion = true; // no CAS where one thread owns the word
   bool check_quant_overflow = false; // report stores that wrap or saturate
   SourceLoc loc;
+  // What the device can do (set by run_pipeline; passes run alone see the CPU's).
+  Target target = Target::cpu();
   // How far the pipeline has brought the kernel; the verifier checks more as these turn on.
   bool type_checked = false, offloaded = false, access_lowered = false;
+  bool lowered = false;  // the pipeline ran to the end: the printed IR names the target
   // Set by Program::compile, which consumes the IR: the kernel (owned by whoever created it)
   // stays valid but empty, and building into it again is an error.
   bool consumed = false;

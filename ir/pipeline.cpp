@@ -10,7 +10,30 @@
 
 namespace qtaichi::ir {
 
-void run_pipeline(Kernel &k, const PipelineOptions &opt) {
+const std::vector<std::pair<const char *, Pass>> &pipeline_passes() {
+  static const std::vector<std::pair<const char *, Pass>> passes = {
+      {"type_check", passes::type_check},
+      {"simplify", passes::simplify},
+      {"bit_vectorize", passes::bit_vectorize},
+      {"offload", passes::offload},
+      {"infer_thread_safety", passes::infer_thread_safety},
+      {"check_quant_overflow", passes::check_quant_overflow},
+      {"demote_atomics", passes::demote_atomics},
+      {"lower_access", passes::lower_access},
+      {"fuse_bit_struct_stores", passes::fuse_bit_struct_stores},
+      {"lower_quant", passes::lower_quant},
+      {"simplify", passes::simplify},
+      {"forward_loads", passes::forward_loads},
+      {"simplify", passes::simplify},  // decodes of forwarded words are now common
+      {"merge_atomics", passes::merge_atomics},  // where the target has no float atomic add
+      {"lower_float_atomics", passes::lower_float_atomics},
+      {"simplify", passes::simplify},
+  };
+  return passes;
+}
+
+void run_pipeline(Kernel &k, const Target &target, const PipelineOptions &opt) {
+  k.target = target;
   auto emit = [&](const std::string &text) {
     if (opt.sink) opt.sink(text);
     else std::fputs(text.c_str(), stdout), std::fflush(stdout);
@@ -23,20 +46,9 @@ void run_pipeline(Kernel &k, const PipelineOptions &opt) {
   if (opt.print_ir) emit("[" + k.name + "] initial:\n" + print_kernel(k));
   if (opt.verify) verify(k, "frontend");
 
-  step("type_check", passes::type_check);
-  step("simplify", passes::simplify);
-  step("bit_vectorize", passes::bit_vectorize);
-  step("offload", passes::offload);
-  step("infer_thread_safety", passes::infer_thread_safety);
-  step("check_quant_overflow", passes::check_quant_overflow);
-  step("demote_atomics", passes::demote_atomics);
-  step("lower_access", passes::lower_access);
-  step("fuse_bit_struct_stores", passes::fuse_bit_struct_stores);
-  step("lower_quant", passes::lower_quant);
-  step("simplify", passes::simplify);
-  step("forward_loads", passes::forward_loads);
-  step("simplify", passes::simplify);  // decodes of forwarded words are now common
-  step("merge_atomics", passes::merge_atomics);
+  for (const auto &[name, pass] : pipeline_passes()) step(name, pass);
+  k.lowered = true;
+  if (opt.print_ir) emit("[" + k.name + "] final:\n" + print_kernel(k));
 }
 
 }  // namespace qtaichi::ir

@@ -228,6 +228,10 @@ class Printer {
 
 }  // namespace
 
-std::string print_kernel(const Kernel &kernel) { return Printer().run(kernel); }
+std::string print_kernel(const Kernel &kernel) {
+  // The final IR names its target first: code for two targets never shares a cache entry.
+  std::string head = kernel.lowered ? kernel.target.str() + "\n" : "";
+  return head + Printer().run(kernel);
+}
 
 }  // namespace qtaichi::ir

@@ -118,7 +118,9 @@ class SNodeTree {
   int id() const { return id_; }
   bool materialized() const { return materialized_; }
   void materialize();  // throws CompileError on an invalid tree
-  int64_t total_bytes() const { return root_->total_bytes(); }
+  // The bytes a device allocates for the tree: padded to 4, so that the aligned 32-bit word
+  // holding any 8/16-bit container exists (lower_quant on targets with 32-bit CAS only).
+  int64_t total_bytes() const { return (root_->total_bytes() + 3) / 4 * 4; }
   std::vector<SNode *> fields() const;
 
  private:

@@ -62,6 +62,7 @@ Program::Program(const CompileConfig &config) : config_(config), disk_cache_("")
   if (config_.offline_cache)
     disk_cache_ = KernelCache(config_.cache_dir.empty() ? KernelCache::default_dir()
                                                         : config_.cache_dir);
+  if (config_.target) target_ = *config_.target;
   pool_ = std::make_unique<rt::ThreadPool>(config_.num_threads);
   jit_ = std::make_unique<codegen::CpuJit>(config_.opt_level);
 }
@@ -129,7 +130,7 @@ CompiledKernel *Program::compile(ir::Kernel &k) {
   materialize();  // layouts are needed by lower_access
   ir::PipelineOptions opt;
   opt.print_ir = config_.print_ir;
-  ir::run_pipeline(*kernel, opt);
+  ir::run_pipeline(*kernel, target_, opt);
   auto ck = std::make_unique<CompiledKernel>();
   ck->name_ = kernel->name;
   ck->args_ = kernel->args;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -11,6 +12,7 @@
 
 #include "ir/kernel.h"
 #include "ir/snode.h"
+#include "ir/target.h"
 #include "taichi_core/kernel_cache.h"
 
 namespace qtaichi {
@@ -23,7 +25,7 @@ class CpuJit;
 struct CpuKernel;
 }  // namespace codegen
 
-enum class Arch { cpu };
+using ir::Arch;
 
 struct CompileConfig {
   Arch arch = Arch::cpu;
@@ -41,6 +43,9 @@ struct CompileConfig {
   bool quant_opt_store_fusion = true;     // fuse stores to members of one word
   bool quant_opt_atomic_demotion = true;  // no CAS where one thread owns the word
   bool check_quant_overflow = false;      // report quant stores that wrap or saturate
+  // Lower for this target instead of the device's own (tests run the lowerings of a more
+  // limited device, e.g. 32-bit CAS only, on a device that can execute them).
+  std::optional<ir::Target> target;
 };
 
 // Raised when a kernel fails while running (a failed assertion, an index out of range).
@@ -123,6 +128,7 @@ class Program {
 
  private:
   CompileConfig config_;
+  ir::Target target_ = ir::Target::cpu();  // what kernels are lowered for
   std::vector<std::unique_ptr<ir::SNodeTree>> trees_;
   std::vector<uint8_t *> tree_bases_;
   std::vector<std::unique_ptr<CompiledKernel>> compiled_;

@@ -1,4 +1,5 @@
-// lower_access: pointers with indices become (base, byte offset) in i64.
+// lower_access: pointers with indices become (base, byte offset): i64 offsets, or i32 where
+// the target asks for 32-bit indices (and, for a field, its tree fits in 2^31 bytes).
 //  - a field element: (tree, base + sum over dense levels of ((i / divisor) % size) * stride),
 //    plus, for a bit-level field, the bit offset of its digits inside the container word;
 //  - an ndarray element: (argument, row-major offset from the run-time shape * element size).
@@ -40,8 +41,11 @@ class LowerAccess {
     check->as<AssertStmt>()->index_check = true;
   }
 
-  Stmt *i64(Stmt *v) { return b_.cast(v, types::i64()); }
-  Stmt *c64(int64_t v) { return b_.const_int(types::i64(), v); }
+  // The offset type of a tree (tree_bytes) or of an ndarray (-1).
+  const Type *offset_type(int64_t tree_bytes) const {
+    if (k_.target.index_bits == 32 && tree_bytes < (int64_t(1) << 31)) return types::i32();
+    return types::i64();
+  }
 
   void lower_field(GlobalPtrStmt *p) {
     SNode *f = p->field;
@@ -53,10 +57,11 @@ class LowerAccess {
                      "field '" + f->str() + "'");
     // Byte terms locate the element (or, for a bit-level field, its container word); bit
     // terms (quant arrays) locate the element's digits inside the word.
-    Stmt *offset = c64(f->base_offset());
+    const Type *ot = offset_type(tree_bytes(f));
+    Stmt *offset = b_.const_int(ot, f->base_offset());
     Stmt *bit = f->is_bit_level() ? b_.const_i32(f->member().digits_offset) : nullptr;
     for (const AxisTerm &t : f->terms()) {
-      Stmt *c = t.in_bits ? p->ops[t.axis] : i64(p->ops[t.axis]);
+      Stmt *c = t.in_bits ? p->ops[t.axis] : b_.cast(p->ops[t.axis], ot);
       const Type *ty = c->ret_type;
       if (t.divisor > 1) c = b_.binary(BinaryOp::div, c, b_.const_int(ty, t.divisor));
       if (t.needs_mod) c = b_.binary(BinaryOp::mod, c, b_.const_int(ty, t.size));
@@ -83,17 +88,26 @@ class LowerAccess {
     if (k_.debug)
       for (int axis = 0; axis < arg.ndim; axis++)
         check_bounds(p->ops[axis], shape[axis], axis, "ndarray '" + arg.name + "'");
-    Stmt *linear = i64(p->ops[0]);
+    // An ndarray's size is known only at launch: 32-bit offsets only where the target asks
+    // (its bindings are smaller than 2^31 bytes then).
+    const Type *ot = k_.target.index_bits == 32 ? types::i32() : types::i64();
+    Stmt *linear = b_.cast(p->ops[0], ot);
     for (int axis = 1; axis < arg.ndim; axis++) {
-      Stmt *scaled = b_.binary(BinaryOp::mul, linear, i64(shape[axis]));
-      linear = b_.binary(BinaryOp::add, scaled, i64(p->ops[axis]));
+      Stmt *scaled = b_.binary(BinaryOp::mul, linear, b_.cast(shape[axis], ot));
+      linear = b_.binary(BinaryOp::add, scaled, b_.cast(p->ops[axis], ot));
     }
     auto addr = std::make_unique<ExternalAddrStmt>();
     addr->arg_id = p->arg_id;
-    addr->ops = {b_.binary(BinaryOp::mul, linear, c64(arg.type->bytes()))};
+    addr->ops = {b_.binary(BinaryOp::mul, linear, b_.const_int(ot, arg.type->bytes()))};
     addr->ret_type = arg.type;
     replace_stmt(k_.body.get(), p, std::move(addr));
     changed_ = true;
+  }
+
+  static int64_t tree_bytes(const SNode *f) {
+    const SNode *root = f;
+    while (root->parent()) root = root->parent();
+    return root->total_bytes();
   }
 
   Kernel &k_;

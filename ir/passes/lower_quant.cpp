@@ -83,7 +83,16 @@ class LowerQuant {
     changed_ = true;
   }
 
-  static SNode *container(SNode *field) { return field->parent(); }
+  SNode *container(SNode *field) {
+    SNode *c = field->parent();
+    if (c->container_bits() > 32 && !k_.target.int64)
+      compile_error(ErrorKind::type,
+                    "quant field '" + field->str() + "' is in a 64-bit container; the " +
+                        std::string(arch_name(k_.target.arch)) +
+                        " target has no 64-bit integers (use a container of at most 32 bits)",
+                    b_.loc());
+    return c;
+  }
 
   Stmt *word_ptr(SNode *c, Stmt *byte_offset) {
     auto a = std::make_unique<GlobalAddrStmt>();
@@ -194,19 +203,57 @@ class LowerQuant {
   }
 
   // Runs `body(old_word) -> new_word` on the word: one plain store when no other thread can
-  // touch the word, else a compare-and-swap loop.
-  void update_word(SNode *c, Stmt *byte_offset, bool thread_safe,
+  // touch the word, else a compare-and-swap loop: on the word itself, or, where the target has
+  // no CAS of the container's width (8/16 bits on GPUs), on the aligned 32-bit word holding it.
+  void update_word(SNode *c, Stmt *byte_offset, bool thread_safe, SNode *field,
                    const std::function<Stmt *(QuantCodec &, Stmt *)> &body) {
-    QuantCodec codec(b_, c->container_bits());
-    const Type *ct = container_type(c->container_bits());
-    Stmt *ptr = word_ptr(c, byte_offset);
+    int bits = c->container_bits();
+    QuantCodec codec(b_, bits);
+    const Type *ct = container_type(bits);
     if (thread_safe) {
+      Stmt *ptr = word_ptr(c, byte_offset);
       Stmt *old = b_.cast(b_.global_load(ptr), codec.work_type());
       b_.global_store(ptr, b_.cast(body(codec, old), ct));
       return;
     }
+    if (!k_.target.has_cas(bits)) {
+      if (bits > 32)
+        compile_error(ErrorKind::type,
+                      "quant field '" + field->str() + "' is in a 64-bit container, which needs "
+                      "64-bit compare-and-swap; the " + arch_name(k_.target.arch) +
+                      " target has none (use a container of at most 32 bits)", b_.loc());
+      update_through_word32(c, byte_offset, codec, body);
+      return;
+    }
+    Stmt *ptr = word_ptr(c, byte_offset);
     b_.cas_loop(ptr, [&](Stmt *old) {
       return b_.cast(body(codec, b_.cast(old, codec.work_type())), ct);
+    });
+  }
+
+  // The CAS loop of an 8/16-bit container on the little-endian 32-bit word around it.
+  void update_through_word32(SNode *c, Stmt *byte_offset,  QuantCodec &codec,
+                             const std::function<Stmt *(QuantCodec &, Stmt *)> &body) {
+    const Type *ot = byte_offset->ret_type;
+    Stmt *aligned = b_.binary(BinaryOp::bit_and, byte_offset, b_.const_int(ot, ~int64_t(3)));
+    Stmt *shift = b_.cast(b_.binary(BinaryOp::mul,
+                                    b_.binary(BinaryOp::bit_and, byte_offset, b_.const_int(ot, 3)),
+                                    b_.const_int(ot, 8)),
+                          types::u32());
+    auto word = std::make_unique<GlobalAddrStmt>();
+    word->field = c;
+    word->tree_id = c->tree_id();
+    word->ops = {aligned};
+    word->ret_type = types::u32();
+    Stmt *ptr = b_.insert(std::move(word));
+    Stmt *mask = b_.const_int(types::u32(), (int64_t(1) << c->container_bits()) - 1);
+    Stmt *hole = b_.unary(UnaryOp::bit_not, b_.binary(BinaryOp::shl, mask, shift));
+    b_.cas_loop(ptr, [&](Stmt *old32) {
+      Stmt *old = b_.binary(BinaryOp::bit_and, b_.binary(BinaryOp::shr, old32, shift), mask);
+      Stmt *updated = b_.cast(body(codec, b_.cast(old, codec.work_type())), types::u32());
+      updated = b_.binary(BinaryOp::bit_and, updated, mask);
+      return b_.binary(BinaryOp::bit_or, b_.binary(BinaryOp::bit_and, old32, hole),
+                       b_.binary(BinaryOp::shl, updated, shift));
     });
   }
 
@@ -220,7 +267,7 @@ class LowerQuant {
       return;
     }
     bool demote = thread_safe && k_.quant_atomic_demotion;
-    update_word(c, byte_offset, demote, [&](QuantCodec &codec, Stmt *old) {
+    update_word(c, byte_offset, demote, writes[0].field, [&](QuantCodec &codec, Stmt *old) {
       bool all;
       return compose(codec, c, old, writes, &all);
     });
@@ -274,7 +321,7 @@ class LowerQuant {
     const QuantType *q = f->quant_type();
     Stmt *result = b_.local_var(f->dtype());
     bool demote = at->thread_safe && k_.quant_atomic_demotion;
-    update_word(container(f), a->byte_offset(), demote, [&](QuantCodec &codec, Stmt *old) {
+    update_word(container(f), a->byte_offset(), demote, f, [&](QuantCodec &codec, Stmt *old) {
       Stmt *old_value = decode(codec, old, f, a->bit_offset());
       b_.local_store(result, old_value);
       Write w{f, nullptr, nullptr, a->bit_offset()};

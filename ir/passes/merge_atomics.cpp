@@ -1,7 +1,8 @@
 // merge_atomics: two atomic float adds to neighbouring f32s of one 8-byte-aligned pair (the x
 // and y of a vector field element: `grid_v[base + offset] += w * v`) become one 64-bit
-// compare-and-swap loop in IR. CPUs (and GPUs) have no atomic float add: each one is a CAS
-// loop, so this halves the locked operations of a 2-vector scatter. A 3-vector in 12-byte
+// compare-and-swap loop in IR. On a target without an atomic float add instruction (CPUs) each
+// add is a CAS loop, so this halves the locked operations of a 2-vector scatter; targets with
+// the instruction (CUDA, most desktop GPUs) skip this pass. A 3-vector in 12-byte
 // cells pairs (x, y) or (y, z), whichever is 8-byte aligned at run time. Only adds whose old
 // values are unused, with no other memory access between them, are merged.
 #include <algorithm>
@@ -170,8 +171,8 @@ class MergeAtomics {
       return nullptr;
     begin_at(z);
     Stmt *aligned = b_.binary(BinaryOp::cmp_eq,
-                              b_.binary(BinaryOp::bit_and, offset, b_.const_int(types::i64(), 4)),
-                              b_.const_int(types::i64(), 0));
+                              b_.binary(BinaryOp::bit_and, offset, b_.const_int(offset->ret_type, 4)),
+                              b_.const_int(offset->ret_type, 0));
     IfStmt *branch = b_.if_(aligned);
     b_.push_block(branch->true_block.get());
     pair_cas(addr(x), offset, x->value(), y->value());
@@ -193,6 +194,10 @@ class MergeAtomics {
 
 }  // namespace
 
-bool merge_atomics(Kernel &k) { return MergeAtomics(k).run(); }
+bool merge_atomics(Kernel &k) {
+  // Only worth it where a float add is a CAS loop anyway; the merged loop needs 64-bit CAS.
+  if (k.target.atomic_add_f32 || !k.target.cas64) return false;
+  return MergeAtomics(k).run();
+}
 
 }  // namespace qtaichi::ir::passes

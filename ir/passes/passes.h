@@ -14,8 +14,9 @@ bool check_quant_overflow(Kernel &k);  // optional: assert that quant stores do 
 bool demote_atomics(Kernel &k);    // atomics on locals and thread-owned elements -> load/op/store
 bool lower_access(Kernel &k);      // field pointers -> tree + byte offset (+ bounds checks)
 bool fuse_bit_struct_stores(Kernel &k);  // stores to one bit-struct word -> one store
-bool lower_quant(Kernel &k);
-bool merge_atomics(Kernel &k);
-bool forward_loads(Kernel &k);     // reuse loaded/stored values when nothing wrote in between     // float atomic adds to an f32 pair -> one 64-bit CAS loop       // quant loads/stores/atomics -> integer ops and CAS loops
+bool lower_quant(Kernel &k);       // quant loads/stores/atomics -> integer ops and CAS loops
+bool forward_loads(Kernel &k);     // reuse loaded/stored values when nothing wrote in between
+bool merge_atomics(Kernel &k);     // float atomic adds to an f32 pair -> one 64-bit CAS loop
+bool lower_float_atomics(Kernel &k);  // float atomics without an instruction -> CAS loops
 
 }  // namespace qtaichi::ir::passes

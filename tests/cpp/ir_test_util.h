@@ -30,6 +30,10 @@ struct KernelUnderTest {
   ir::Stmt *load(ir::SNode *f, ir::Stmt *i) { return b.global_load(b.global_ptr(f, {i})); }
 };
 
+// Runs the pipeline's passes (ir/pipeline.cpp, in its order) that come before the first run of
+// `pass_name`, so a pass test sees the IR the pipeline would hand that pass.
+void run_passes_before(ir::Kernel &k, const std::string &pass_name);
+
 // Runs fn and returns the CompileError it throws (a test failure when it throws none).
 template <typename F>
 std::optional<ir::CompileError> compile_error_of(F &&fn) {

@@ -2,10 +2,13 @@
 // change in any pass, or in the pass order, shows up here.
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "golden.h"
 #include "ir/builder.h"
 #include "ir/pipeline.h"
 #include "ir/printer.h"
+#include "taichi_core/program.h"
 
 using namespace qtaichi::ir;
 using qtaichi::testing::expect_golden;
@@ -41,7 +44,7 @@ TEST(Pipeline, PrintsTheIrAfterEveryPass) {
   Kernel k("scale_and_sum");
   build_scale_and_sum(k, x);
   std::string printed;
-  run_pipeline(k, {.print_ir = true, .verify = true, .sink = [&](const std::string &text) {
+  run_pipeline(k, Target::cpu(), {.print_ir = true, .verify = true, .sink = [&](const std::string &text) {
                      printed += text;
                    }});
   expect_golden("pipeline_scale_and_sum", printed);
@@ -49,7 +52,35 @@ TEST(Pipeline, PrintsTheIrAfterEveryPass) {
   std::string final_ir = print_kernel(k);
   ASSERT_GE(printed.size(), final_ir.size());
   EXPECT_EQ(printed.substr(printed.size() - final_ir.size()), final_ir);
-  EXPECT_TRUE(k.type_checked && k.offloaded && k.access_lowered);
+  EXPECT_TRUE(k.type_checked && k.offloaded && k.access_lowered && k.lowered);
+  EXPECT_EQ(final_ir.substr(0, final_ir.find('\n')), Target::cpu().str());
+
+  // The same kernel compiled and run: x[i] = i * 3 / 2, and the sum of them returned.
+  qtaichi::CompileConfig cfg;
+  cfg.offline_cache = false;
+  qtaichi::Program prog(cfg);
+  SNode *px = prog.open_tree()->root()->dense({0}, {128})->place(types::f32(), "x");
+  prog.materialize();
+  for (int64_t i = 0; i < 128; i++) {
+    float v = static_cast<float>(i);
+    std::memcpy(prog.element_address(px, {i}), &v, 4);
+  }
+  auto owned = prog.create_kernel("scale_and_sum");
+  build_scale_and_sum(*owned, px);
+  qtaichi::CompiledKernel *ck = prog.compile(*owned);
+  EXPECT_EQ(ck->final_ir(), final_ir);
+  float scale = 3.0f;
+  uint64_t scale_slot = 0;
+  std::memcpy(&scale_slot, &scale, 4);
+  uint64_t result = prog.launch(ck, {128, scale_slot});
+  float total;
+  std::memcpy(&total, &result, 4);
+  EXPECT_EQ(total, 1.5f * (127 * 128 / 2));
+  for (int64_t i = 0; i < 128; i++) {
+    float v;
+    std::memcpy(&v, prog.element_address(px, {i}), 4);
+    EXPECT_EQ(v, i * 1.5f);
+  }
 }
 
 TEST(Pipeline, QuietWithoutPrintIr) {
@@ -59,7 +90,7 @@ TEST(Pipeline, QuietWithoutPrintIr) {
   Kernel k("scale_and_sum");
   build_scale_and_sum(k, x);
   std::string printed;
-  run_pipeline(k, {.print_ir = false, .verify = true,
+  run_pipeline(k, Target::cpu(), {.print_ir = false, .verify = true,
                    .sink = [&](const std::string &text) { printed += text; }});
   EXPECT_EQ(printed, "");
 }

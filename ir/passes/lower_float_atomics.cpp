@@ -1,0 +1,87 @@
+// lower_float_atomics: a float atomic add/sub/min/max that the target has no instruction for
+// becomes a compare-and-swap loop in IR on the value's bits (Builder::cas_loop over an integer
+// view of the same address), so backends need only integer CAS. The loop compares bits, not
+// floats: a NaN or a -0.0 in memory must not make it spin or stop early. min/max keep IEEE
+// minNum/maxNum (a NaN operand loses), as the native instructions do.
+#include "ir/builder.h"
+#include "ir/error.h"
+#include "ir/passes/passes.h"
+#include "ir/visitor.h"
+
+namespace qtaichi::ir::passes {
+
+namespace {
+
+const Type *bits_type(const Type *t) { return t->bits() == 32 ? types::u32() : types::u64(); }
+
+// The same address as `ptr`, typed as an unsigned integer of the value's width.
+std::unique_ptr<Stmt> integer_view(const Stmt *ptr, Builder &b) {
+  const Type *it = bits_type(ptr->ret_type);
+  std::unique_ptr<Stmt> view;
+  if (auto *a = ptr->as<GlobalAddrStmt>()) {
+    auto v = std::make_unique<GlobalAddrStmt>();
+    v->field = a->field;  // the same memory, for alias analysis
+    v->tree_id = a->tree_id;
+    v->ops = {a->byte_offset()};
+    view = std::move(v);
+  } else if (auto *e = ptr->as<ExternalAddrStmt>()) {
+    auto v = std::make_unique<ExternalAddrStmt>();
+    v->arg_id = e->arg_id;
+    v->ops = {e->byte_offset()};
+    view = std::move(v);
+  } else if (auto *t = ptr->as<GlobalTempStmt>()) {
+    auto v = std::make_unique<GlobalTempStmt>();
+    v->offset = t->offset;
+    view = std::move(v);
+  } else {
+    compile_error(ErrorKind::internal, "lower_float_atomics: an atomic on an unknown address",
+                  ptr->loc);
+  }
+  view->ret_type = it;
+  return view;
+}
+
+BinaryOp binary_of(AtomicOp op) {
+  switch (op) {
+    case AtomicOp::add: return BinaryOp::add;
+    case AtomicOp::sub: return BinaryOp::sub;
+    case AtomicOp::min: return BinaryOp::min;
+    default: return BinaryOp::max;
+  }
+}
+
+}  // namespace
+
+bool lower_float_atomics(Kernel &k) {
+  const Target &target = k.target;
+  std::vector<AtomicOpStmt *> todo;
+  walk(k.body.get(), [&](Stmt *s) {
+    auto *a = s->as<AtomicOpStmt>();
+    if (!a || !a->ret_type->is_float() || a->ptr()->is<AllocaStmt>()) return;
+    bool add = a->op == AtomicOp::add || a->op == AtomicOp::sub;
+    if (!target.native_float_atomic(add, a->ret_type->bits())) todo.push_back(a);
+  });
+  Builder b(&k);
+  for (AtomicOpStmt *a : todo) {
+    const Type *ft = a->ret_type, *it = bits_type(ft);
+    if (it->bits() == 64 && !target.cas64)
+      compile_error(ErrorKind::type,
+                    "an atomic on an f64 needs 64-bit compare-and-swap, which the " +
+                        std::string(arch_name(target.arch)) + " target does not have",
+                    a->loc);
+    b.set_insert_before(a);
+    b.set_loc(a->loc);
+    Stmt *ptr = b.insert(integer_view(a->ptr(), b));
+    Stmt *result = b.local_var(ft);
+    b.cas_loop(ptr, [&](Stmt *old_bits) {
+      Stmt *old = b.bit_cast(old_bits, ft);
+      b.local_store(result, old);
+      return b.bit_cast(b.binary(binary_of(a->op), old, a->value()), it);
+    });
+    replace_all_uses(k.body.get(), a, b.local_load(result));
+    a->parent->erase(a);
+  }
+  return !todo.empty();
+}
+
+}  // namespace qtaichi::ir::passes
