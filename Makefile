@@ -11,7 +11,7 @@ DEBS     := cmake ninja-build g++ ccache llvm-19-dev libgtest-dev \
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 JOBS     ?= $(shell nproc)
 
-.PHONY: all deps configure build venv test demo bench fuzz clean
+.PHONY: all deps configure build venv test demo bench fuzz sanitize clean
 
 all: build
 
@@ -28,10 +28,12 @@ $(BUILD)/build.ninja: | deps
 configure: $(BUILD)/build.ninja
 
 build: deps configure
+	@rm -f python/qtaichi/_core*.so  # an older layout wrote the module into the sources
 	cmake --build $(BUILD) -j$(JOBS)
 	@$(MAKE) --no-print-directory venv
 
-# A venv that sees Debian's numpy/pytest and imports qtaichi from python/ in place.
+# A venv that sees Debian's numpy/pytest and imports qtaichi from python/ in place; the compiled
+# core comes from a build folder (QTAICHI_BUILD_DIR, default ./build).
 venv:
 	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv --system-site-packages $(VENV)
 	@site=$$($(VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'); \
@@ -45,22 +47,36 @@ test: build
 FUZZ_COUNT ?= 5000
 FUZZ_SEED  ?= $(shell date +%s)
 fuzz: build
-	$(VENV)/bin/python tests/fuzz/run_fuzz.py --count $(FUZZ_COUNT) --seed $(FUZZ_SEED)
+	$(RUN) tests/fuzz/run_fuzz.py --count $(FUZZ_COUNT) --seed $(FUZZ_SEED)
 
 # The flagship: 3D MLS-MPM with the QuanTaichi particle layout (40 bytes per particle) against
 # float32 (64), same particles and kernels: bytes/particle and substeps/s side by side, PNG frames
 # in out/mpm3d. Then the heat diffusion example (out/heat.png).
+RUN := QTAICHI_BUILD_DIR=$(abspath $(BUILD)) $(VENV)/bin/python
+
 demo: build
-	$(VENV)/bin/python examples/mpm3d_quant.py --compare --particles 16384 --grid 32 --steps 1200 --frames 6 --check --out out/mpm3d
-	$(VENV)/bin/python examples/heat_diffusion.py --out out/heat.png
+	$(RUN) examples/mpm3d_quant.py --compare --particles 16384 --grid 32 --steps 1200 --frames 6 --check --out out/mpm3d
+	$(RUN) examples/heat_diffusion.py --out out/heat.png
 
 # Every measurement, each printing a markdown table (side by side in one run; see README).
 bench: build
-	$(VENV)/bin/python benchmarks/compile_time.py
-	$(VENV)/bin/python benchmarks/mpm88_bench.py
-	$(VENV)/bin/python benchmarks/quant_mpm_bench.py
+	$(RUN) benchmarks/compile_time.py
+	$(RUN) benchmarks/mpm88_bench.py
+	$(RUN) benchmarks/quant_mpm_bench.py
 	$(BUILD)/quant_store_bench
-	$(VENV)/bin/python benchmarks/game_of_life_bench.py
+	$(RUN) benchmarks/game_of_life_bench.py
+
+# The C++ and Python suites under AddressSanitizer + UndefinedBehaviorSanitizer, in a build folder
+# of their own (build-sanitize; `make test` is untouched). Python loads the ASan runtime first.
+SANITIZE_BUILD := build-sanitize
+sanitize: deps
+	cmake -S . -B $(SANITIZE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DPython_EXECUTABLE=$(PYTHON) \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+	cmake --build $(SANITIZE_BUILD) -j$(JOBS)
+	@$(MAKE) --no-print-directory venv
+	LD_PRELOAD=$$($(CXX) -print-file-name=libasan.so):$$($(CXX) -print-file-name=libubsan.so) \
+	  ASAN_OPTIONS=detect_leaks=0 $(PYTHON) tools/run_tests.py --build $(SANITIZE_BUILD) --python $(VENV)/bin/python
 
 clean:
-	rm -rf $(BUILD) $(VENV) python/qtaichi/_core*.so
+	rm -rf $(BUILD) $(SANITIZE_BUILD) $(VENV) python/qtaichi/_core*.so

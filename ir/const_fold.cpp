@@ -57,6 +57,10 @@ bool fold_int(BinaryOp op, const Type *t, int64_t a, int64_t b, int64_t *out) {
       if (b == 0 || (s && b == -1)) return false;
       *out = s ? a / b : static_cast<int64_t>(ua / ub);
       break;
+    case BinaryOp::rem:
+      if (b == 0 || (s && b == -1)) return false;
+      *out = s ? a % b : static_cast<int64_t>(ua % ub);
+      break;
     case BinaryOp::floordiv:
     case BinaryOp::mod: {
       if (b == 0 || (s && b == -1)) return false;
@@ -116,6 +120,9 @@ bool fold_float(BinaryOp op, const Type *t, double a, double b, double *out, int
     case BinaryOp::sub: *out = a - b; break;
     case BinaryOp::mul: *out = a * b; break;
     case BinaryOp::div: *out = a / b; break;
+    case BinaryOp::rem:  // exact in any precision: fmod in double is the f32 fmod
+      *out = std::fmod(a, b);
+      break;
     case BinaryOp::pow: *out = std::pow(a, b); break;
     case BinaryOp::min: *out = std::fmin(a, b); break;
     case BinaryOp::max: *out = std::fmax(a, b); break;

@@ -29,7 +29,7 @@ const char *binary_op_name(BinaryOp op) {
                                 "mod",     "pow",    "min",     "max",    "atan2",   "bit_and",
                                 "bit_or",  "bit_xor", "shl",    "shr",    "sar",     "cmp_lt",
                                 "cmp_le",  "cmp_gt", "cmp_ge",  "cmp_eq", "cmp_ne",  "logic_and",
-                                "logic_or"};
+                                "logic_or", "rem"};
   return names[static_cast<int>(op)];
 }
 

@@ -139,7 +139,8 @@ enum class BinaryOp {
   shr,        // logical right shift
   sar,        // '>>': arithmetic on signed types, logical on unsigned
   cmp_lt, cmp_le, cmp_gt, cmp_ge, cmp_eq, cmp_ne,  // yield i32 0 or 1
-  logic_and, logic_or                               // operands != 0, yield i32 0 or 1
+  logic_and, logic_or,                              // operands != 0, yield i32 0 or 1
+  rem,        // C remainder (sign of the dividend; fmod for floats): made by lower_arith
 };
 const char *binary_op_name(BinaryOp op);
 bool is_comparison(BinaryOp op);

@@ -30,9 +30,11 @@ class Verifier {
   void block(const Block &b, const Stmt *owner) {
     if (b.owner != owner) fail(owner, "block owner link is wrong");
     std::vector<const Stmt *> defined_here;
-    for (const auto &up : b.stmts) {
-      const Stmt *s = up.get();
+    for (size_t i = 0; i < b.stmts.size(); i++) {
+      const Stmt *s = b.stmts[i].get();
       if (s->parent != &b) fail(s, "parent link is wrong");
+      if (i > 0 && (b.stmts[i - 1]->is<BreakStmt>() || b.stmts[i - 1]->is<ContinueStmt>()))
+        fail(s, "statement after break/continue in one block (unreachable)");
       stmt(s);
       for (const Block *child : s->blocks()) block(*child, s);
       visible_.insert(s);

@@ -27,6 +27,8 @@ def main():
     passed = failed = skipped = 0
     # Kernels compiled by the tests go to a cache inside the build folder, not the user's.
     os.environ.setdefault("QTAICHI_CACHE_DIR", os.path.abspath(os.path.join(args.build, "test-kernel-cache")))
+    # The Python suite imports the core module of this build folder.
+    os.environ["QTAICHI_BUILD_DIR"] = os.path.abspath(args.build)
 
     rc, out = run(["ctest", "--test-dir", args.build, "--output-on-failure", "-j2"])
     m = re.search(r"(\d+)% tests passed, (\d+) tests? failed out of (\d+)", out)

@@ -37,9 +37,6 @@ class KernelEmitter {
   llvm::Value *emit_unary(const ir::UnaryOpStmt *s);
   llvm::Value *emit_binary(const ir::BinaryOpStmt *s);
   llvm::Value *emit_cast(llvm::Value *v, const ir::Type *from, const ir::Type *to);
-  llvm::Value *emit_float_divmod(ir::BinaryOp op, llvm::Value *a, llvm::Value *b);
-  llvm::Value *emit_int_division(ir::BinaryOp op, llvm::Value *a, llvm::Value *b, bool is_signed);
-  llvm::Value *emit_int_pow(llvm::Value *base, llvm::Value *exp, const ir::Type *t);
   llvm::Value *call_libm(const char *f32_name, const char *f64_name, llvm::Value *a,
                          llvm::Value *b = nullptr);
   llvm::Value *truthy(llvm::Value *v);  // v != 0 as i1

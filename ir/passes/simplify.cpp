@@ -1,5 +1,6 @@
 // simplify: constant folding, algebraic identities, common-subexpression elimination,
 // constant-condition ifs and dead-code elimination, repeated until nothing changes.
+#include <functional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -78,6 +79,24 @@ bool fold(Kernel &k) {
       changed = true;
     }
   });
+  return changed;
+}
+
+// Statements after a break or continue in the same block never run: drop them (the verifier
+// refuses them, and a backend would have to emit unreachable code).
+bool after_jumps(Kernel &k) {
+  bool changed = false;
+  std::function<void(Block *)> visit = [&](Block *b) {
+    for (size_t i = 0; i < b->stmts.size(); i++) {
+      Stmt *s = b->stmts[i].get();
+      for (Block *c : s->blocks()) visit(c);
+      if ((s->is<BreakStmt>() || s->is<ContinueStmt>()) && i + 1 < b->stmts.size()) {
+        b->stmts.resize(i + 1);
+        changed = true;
+      }
+    }
+  };
+  visit(k.body.get());
   return changed;
 }
 
@@ -241,6 +260,7 @@ bool simplify(Kernel &k) {
   for (int round = 0; round < 16; round++) {
     bool c = fold(k);
     c |= constant_ifs(k);
+    c |= after_jumps(k);
     c |= Cse(k).run();
     c |= dce(k);
     c |= empty_tasks(k);

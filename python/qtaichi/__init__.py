@@ -2,6 +2,13 @@
 
 Importing stays cheap (numpy and the compiled core only); a program starts on `ti.init()` or on
 first use."""
+import os as _os
+
+# The compiled core lives in a build folder, not in the sources: QTAICHI_BUILD_DIR picks the
+# folder (a sanitizer build, say), else ./build next to python/.
+__path__.append(_os.path.join(  # noqa: F821 - a package's own __path__
+    _os.environ.get("QTAICHI_BUILD_DIR") or
+    _os.path.join(_os.path.dirname(__file__), "..", "..", "build"), "python", "qtaichi"))
 from qtaichi.lang.errors import (TaichiAssertionError, TaichiCompilationError, TaichiError,
                                  TaichiIndexError, TaichiNameError, TaichiRuntimeError,
                                  TaichiRuntimeTypeError, TaichiSyntaxError, TaichiTypeError)

@@ -81,7 +81,12 @@ TEST(MergeAtomics, ContendedSumsAreExact) {
   auto owned = prog.create_kernel("scatter");
   Kernel *k = owned.get();
   build_scatter(k, vx, vy, 1 << 20, 4);
-  prog.launch(prog.compile(*k), {});
+  CompiledKernel *ck = prog.compile(*k);
+  // The merge happened: one 64-bit CAS loop, no 32-bit one and no float atomic left.
+  EXPECT_NE(ck->final_ir().find(": u64 = atomic_cas"), std::string::npos);
+  EXPECT_EQ(ck->final_ir().find(": u32 = atomic_cas"), std::string::npos);
+  EXPECT_EQ(ck->final_ir().find("atomic_add"), std::string::npos);
+  prog.launch(ck, {});
   for (int c = 0; c < 4; c++) {
     float x, y;
     std::memcpy(&x, prog.element_address(vx, {c}), 4);

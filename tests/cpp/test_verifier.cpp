@@ -59,6 +59,19 @@ TEST_F(VerifierTest, ValidKernelPassesEveryStage) {
   EXPECT_NO_THROW(verify(k, "lower_access"));
 }
 
+TEST_F(VerifierTest, StatementAfterBreakInOneBlock) {
+  auto *loop = b.while_();
+  b.push_block(loop->body.get());
+  b.break_();
+  b.print({std::string("never")});
+  b.pop_block();
+  expect_rejected(k, "statement after break/continue in one block");
+  // simplify drops what can never run; the kernel then verifies.
+  passes::simplify(k);
+  EXPECT_EQ(loop->body->stmts.size(), 1u);
+  verify(k, "simplify");
+}
+
 TEST_F(VerifierTest, OperandUsedBeforeItsDefinition) {
   Stmt *c = b.const_i32(1);
   b.binary(BinaryOp::add, c, c);
@@ -143,6 +156,7 @@ TEST_F(VerifierTest, BreakOutOfAParallelTask) {
   b.continue_();  // next index: fine
   b.pop_block();
   EXPECT_NO_THROW(verify(k));
+  task->body->stmts.clear();
   b.push_block(task->body.get());
   b.break_();
   b.pop_block();

@@ -6,17 +6,28 @@ import pytest
 
 # Import the package from the source tree (the built _core sits next to it).
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "python"))
+sys.path.insert(0, os.path.dirname(__file__))
 
 import qtaichi as ti  # noqa: E402
+import archs  # noqa: E402
 
 # A kernel cache of this session only: a cache left by an older build must not hide a compiler
 # change (its key does not cover the compiler's own code).
 os.environ["QTAICHI_CACHE_DIR"] = tempfile.mkdtemp(prefix="qtaichi-test-cache-")
 
+ARCHS = archs.selected()
 
-@pytest.fixture(autouse=True)
-def fresh_program():
-    """Every test runs in a fresh CPU program."""
-    ti.init(arch=ti.cpu)
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "cpu_only(reason): runs on the CPU only, and why")
+
+
+@pytest.fixture(autouse=True, params=ARCHS, ids=lambda a: str(a).split(".")[-1])
+def fresh_program(request):
+    """Every test runs in a fresh program, once per arch under test."""
+    marker = request.node.get_closest_marker("cpu_only")
+    if marker and request.param != ti.cpu:
+        pytest.skip(f"CPU only: {marker.kwargs.get('reason', '')}")
+    archs.use(request.param)
     yield
     ti.reset()

@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 
+import archs
 import qtaichi as ti
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -43,7 +44,7 @@ def test_second_process_hits_the_cache(tmp_path):
 
 
 def test_offline_cache_off_always_misses(tmp_path):
-    ti.init(arch=ti.cpu, offline_cache=False, offline_cache_file_path=str(tmp_path))
+    archs.init(offline_cache=False, offline_cache_file_path=str(tmp_path))
     x = ti.field(ti.i32, 4, name="x")
 
     @ti.kernel
@@ -53,12 +54,8 @@ def test_offline_cache_off_always_misses(tmp_path):
 
     k()
     assert not k._last_compiled.cache_hit
-    ti.init(arch=ti.cpu, offline_cache=False, offline_cache_file_path=str(tmp_path))
+    archs.init(offline_cache=False, offline_cache_file_path=str(tmp_path))
     x = ti.field(ti.i32, 4, name="x")
     k()
     assert not k._last_compiled.cache_hit
 
-
-def test_log_level_constants():
-    assert ti.DEBUG == "debug" and ti.INFO == "info" and ti.WARN == "warn"
-    assert ti.ERROR == "error"

@@ -3,6 +3,7 @@ import threading
 
 import numpy as np
 
+import archs
 import qtaichi as ti
 
 THREADS = 4
@@ -45,7 +46,7 @@ def test_concurrent_launches_lose_no_writes():
 
 
 def test_kernels_with_identical_code_report_their_own_lines():
-    ti.init(arch=ti.cpu, debug=True)
+    archs.init(debug=True)
     x = ti.field(ti.f32, shape=4)
 
     def make_first():

@@ -4,6 +4,7 @@ import re
 import numpy as np
 import pytest
 
+import archs
 import qtaichi as ti
 
 with open(__file__) as _f:
@@ -233,7 +234,7 @@ def test_assign_to_loop_variable():
 
 
 def test_debug_out_of_range_index_in_kernel():
-    ti.init(arch=ti.cpu, debug=True)
+    archs.init(debug=True)
     x = ti.field(ti.i32, shape=8, name="x")
 
     @ti.kernel
@@ -250,7 +251,7 @@ def test_debug_out_of_range_index_in_kernel():
 
 
 def test_debug_assertion():
-    ti.init(arch=ti.cpu, debug=True)
+    archs.init(debug=True)
 
     @ti.kernel
     def k(a: ti.i32):

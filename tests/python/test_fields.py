@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+import archs
 import qtaichi as ti
 
 
@@ -231,7 +232,7 @@ def test_invalid_dense_size_points_at_the_caller():
 
 def test_field_of_a_reset_program_in_a_kernel():
     x = ti.field(ti.i32, shape=4)
-    ti.init(arch=ti.cpu)
+    archs.init()
 
     @ti.kernel
     def k():
@@ -261,4 +262,4 @@ def test_unnamed_field_after_reset_is_a_clear_error_without_touching_freed_memor
     for use in (lambda: x[0], lambda: x.shape, lambda: x.to_numpy(), lambda: v[0]):
         with pytest.raises(ti.TaichiError, match=r"field '<unnamed>' belongs to a program"):
             use()
-    ti.init(arch=ti.cpu)
+    archs.init()

@@ -9,6 +9,7 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "fuzz"))
 
+import archs  # noqa: E402
 import qtaichi as ti  # noqa: E402
 from run_fuzz import fuzz  # noqa: E402
 
@@ -20,6 +21,6 @@ CHUNKS = 5
 def test_random_programs_match_the_reference(chunk, tmp_path):
     np.seterr(all="ignore")
     n = PROGRAMS // CHUNKS
-    ran, failures = fuzz(n, 10_000 + chunk * n, ti.cpu, str(tmp_path))
+    ran, failures = fuzz(n, 10_000 + chunk * n, archs.current(), str(tmp_path))
     assert ran == n
     assert not failures, "\n\n".join(failures[:3])

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+import archs
 import qtaichi as ti
 
 
@@ -12,7 +13,7 @@ def test_type_aliases():
 
 
 def test_unknown_taichi_options_are_ignored():
-    ti.init(arch=ti.cpu, random_seed=3, log_level="warn", offline_cache=False,
+    archs.init(random_seed=3, log_level="warn", offline_cache=False,
             kernel_profiler=True, device_memory_GB=1)
     x = ti.field(ti.i32, shape=2)
     x[1] = 5
@@ -22,7 +23,7 @@ def test_unknown_taichi_options_are_ignored():
 def test_init_twice_resets_and_old_fields_are_unusable():
     x = ti.field(ti.i32, shape=4)
     x[0] = 1
-    ti.init(arch=ti.cpu)
+    archs.init()
     with pytest.raises(ti.TaichiError, match="ti.reset"):
         x[0]
     y = ti.field(ti.i32, shape=4)
@@ -48,12 +49,12 @@ def test_kernel_recompiles_after_reset():
 
     assert k(4) == 8
     ti.reset()
-    ti.init(arch=ti.cpu)
+    archs.init()
     assert k(5) == 10
 
 
 def test_default_types():
-    ti.init(arch=ti.cpu, default_ip=ti.i64, default_fp=ti.f64)
+    archs.init(default_ip=ti.i64, default_fp=ti.f64)
     x = ti.field(float, shape=())
     n = ti.field(int, shape=())
     assert x.dtype == ti.f64 and n.dtype == ti.i64
@@ -70,7 +71,7 @@ def test_default_types():
 
 
 def test_sync_and_print_ir_flag(capfd):
-    ti.init(arch=ti.cpu, print_ir=True)
+    archs.init(print_ir=True)
     x = ti.field(ti.i32, shape=4)
 
     @ti.kernel
@@ -81,14 +82,21 @@ def test_sync_and_print_ir_flag(capfd):
     k()
     ti.sync()
     out = capfd.readouterr().out
-    assert "range_for" in out or "task" in out
+    # The IR after every pass, in pipeline order, ending with the final IR and its target.
+    names = [line.split(" after ")[1].rstrip(":") for line in out.splitlines()
+             if line.startswith("[k] after ")]
+    assert names[:4] == ["type_check", "simplify", "bit_vectorize", "offload"]
+    assert "lower_access" in names and "lower_arith" in names
+    final = out[out.index("[k] final:"):]
+    assert final.splitlines()[1].startswith("target cpu: ")
+    assert "task $" in final and "range_for [0, 4)" in final
     np.testing.assert_array_equal(x.to_numpy(), [0, 1, 2, 3])
 
 
 def test_offline_cache_hit_in_a_new_program(tmp_path):
     # Named field: an unnamed one prints as f<global SNode id>, which differs between programs
     # of one process and so misses the cache (reported to the core).
-    ti.init(arch=ti.cpu, offline_cache=True, offline_cache_file_path=str(tmp_path))
+    archs.init(offline_cache=True, offline_cache_file_path=str(tmp_path))
     x = ti.field(ti.i32, shape=8, name="x")
 
     @ti.kernel
@@ -98,7 +106,7 @@ def test_offline_cache_hit_in_a_new_program(tmp_path):
 
     k(3)
     assert not k._last_compiled.cache_hit
-    ti.init(arch=ti.cpu, offline_cache=True, offline_cache_file_path=str(tmp_path))
+    archs.init(offline_cache=True, offline_cache_file_path=str(tmp_path))
     x = ti.field(ti.i32, shape=8, name="x")
     k(5)
     assert k._last_compiled.cache_hit

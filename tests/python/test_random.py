@@ -1,6 +1,7 @@
 """ti.random: uniform, reproducible per seed."""
 import numpy as np
 
+import archs
 import qtaichi as ti
 
 N = 100_000
@@ -8,7 +9,7 @@ N = 100_000
 
 def sample(seed=None):
     if seed is not None:
-        ti.init(arch=ti.cpu, random_seed=seed)
+        archs.init(random_seed=seed)
     x = ti.field(ti.f32, N)
 
     @ti.kernel

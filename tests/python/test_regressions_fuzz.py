@@ -7,6 +7,7 @@ import threading
 import numpy as np
 import pytest
 
+import archs
 import qtaichi as ti
 
 
@@ -183,7 +184,7 @@ def test_quant_store_next_to_shared_exponent_on_avx512_hosts():
 
 @pytest.mark.parametrize("fusion", [True, False])
 def test_shared_exponent_stores_of_two_assignments_apply_in_order(fusion):
-    ti.init(arch=ti.cpu, quant_opt_store_fusion=fusion)
+    archs.init(quant_opt_store_fusion=fusion)
     qf = ti.types.quant.float(8, 12)
     a, b = ti.field(qf), ti.field(qf)
     bp = ti.BitpackedFields(max_num_bits=32)
@@ -243,7 +244,7 @@ def py_floordiv_mod_f32(a, b):
 
 @pytest.mark.parametrize("dtype", [ti.f32, ti.f64])
 def test_float_mod_and_floordiv_are_pythons_at_run_time_and_folded(dtype):
-    ti.init(arch=ti.cpu, default_fp=dtype)  # literals in the tested precision
+    archs.init(default_fp=dtype)  # literals in the tested precision
     cases = [(27.3, 0.1), (1.0, 0.1), (-1.0, 0.1), (7.5, -2.0), (-7.5, 2.0), (5.0, 0.5),
              (0.3, 0.1), (-0.0, 3.0), (1e-30, 1e30), (-5.0, 1e30)]
     n = len(cases)

@@ -13,6 +13,11 @@ x64 = cpu
 arm64 = cpu  # any CPU is "the CPU backend" here
 
 
+def available_archs():
+    """The archs this machine can run kernels on (the CPU always)."""
+    return [cpu]
+
+
 class ProgramState:
     """One `_core.Program` plus what Python needs to know about it. Fields and compiled kernels
     remember the state they belong to, so using them after `ti.reset()` is a clear error rather
