@@ -208,6 +208,10 @@ class Printer {
         }
         return r;
       }
+      case StmtKind::ContextValueStmt:
+        return std::string("context_value ") +
+               (s.as<ContextValueStmt>()->which == ContextValue::rand_seed ? "rand_seed"
+                                                                            : "launch_id");
       case StmtKind::AssertStmt: {
         std::string r = "assert " + id(s.ops[0]) + ", " + quote(s.as<AssertStmt>()->message);
         if (s.ops.size() > 1) r += ", " + operands(&s, 1);

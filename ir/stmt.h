@@ -365,6 +365,14 @@ class RandStmt : public StmtBase<RandStmt, StmtKind::RandStmt> {
   bool has_side_effects() const override { return true; }  // advances the stream
 };
 
+// A per-launch value of the runtime context (u64), for language rules lowered to plain IR.
+enum class ContextValue { rand_seed, launch_id };
+class ContextValueStmt : public StmtBase<ContextValueStmt, StmtKind::ContextValueStmt> {
+ public:
+  ContextValue which = ContextValue::rand_seed;
+  QTI_SAME_ATTRS(ContextValueStmt, which == other.which)
+};
+
 // ---- debugging -------------------------------------------------------------------------
 
 // Prints its items separated by spaces, then a newline. An item is either a string or the

@@ -60,19 +60,13 @@ void KernelEmitter::emit_task(const OffloadedTaskStmt *task, int index) {
   entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
   auto *body = llvm::BasicBlock::Create(ctx_, "body", fn_);
   ir_.SetInsertPoint(body);
-  rng_state_ = nullptr;
-  bool uses_random = false;
-  walk(task->body.get(), [&](Stmt *s) { uses_random |= s->is<RandStmt>(); });
-  if (uses_random) rng_state_ = entry_builder().CreateAlloca(ir_.getInt64Ty(), nullptr, "rng");
-  task_index_ = index;
   if (range) {
     // A loop from a constant begin >= 0 (every struct-for and ndrange) has non-negative
     // indices: telling LLVM lets `i / 512` and `i % 512` become shifts and masks.
     if (task->begin_temp < 0 && task->begin >= 0)
       ir_.CreateAssumption(ir_.CreateICmpSGE(fn_->getArg(1), ir_.getInt32(0)));
-    emit_counted_loop(task, fn_->getArg(1), fn_->getArg(2), *task->body, uses_random);
+    emit_counted_loop(task, fn_->getArg(1), fn_->getArg(2), *task->body);
   } else {
-    if (uses_random) seed_rng(ir_.getInt32(0));
     emit_block(*task->body);
   }
   ir_.CreateRetVoid();
@@ -98,7 +92,7 @@ void KernelEmitter::start_dead_block() {
 }
 
 void KernelEmitter::emit_counted_loop(const Stmt *loop, llvm::Value *begin, llvm::Value *end,
-                                      const Block &body, bool seed_rng_per_index) {
+                                      const Block &body) {
   auto *pre = ir_.GetInsertBlock();
   auto *cond = llvm::BasicBlock::Create(ctx_, "for.cond", fn_);
   auto *bodyb = llvm::BasicBlock::Create(ctx_, "for.body", fn_);
@@ -111,7 +105,6 @@ void KernelEmitter::emit_counted_loop(const Stmt *loop, llvm::Value *begin, llvm
   ir_.CreateCondBr(ir_.CreateICmpSLT(iv, end), bodyb, after);
   ir_.SetInsertPoint(bodyb);
   values_[loop] = iv;
-  if (seed_rng_per_index) seed_rng(iv);
   loops_.push_back({inc, after});
   emit_block(body);
   loops_.pop_back();
@@ -181,7 +174,11 @@ void KernelEmitter::emit_stmt(const Stmt *s) {
       v = ir_.CreateTrunc(ir_.CreateLoad(ir_.getInt64Ty(), slot), ir_.getInt32Ty());
       break;
     }
-    case StmtKind::RandStmt: v = emit_random(s); break;
+    case StmtKind::ContextValueStmt:  // RuntimeContext's rand_seed and launch_id
+      v = ir_.CreateLoad(ir_.getInt64Ty(),
+                         context_field(s->as<ContextValueStmt>()->which == ContextValue::rand_seed
+                                           ? 6 : 7));
+      break;
     case StmtKind::AllocaStmt: {
       v = emit_pointer(s);
       ir_.CreateStore(llvm::Constant::getNullValue(llvm_type(s->ret_type)), v);

@@ -28,7 +28,7 @@ class KernelEmitter {
   // Emits a counted loop [begin, end) whose body is emitted by `body`; `loop` is the IR
   // statement whose LoopIndexStmts read the counter.
   void emit_counted_loop(const ir::Stmt *loop, llvm::Value *begin, llvm::Value *end,
-                         const ir::Block &body, bool seed_rng_per_index = false);
+                         const ir::Block &body);
   // After a terminator (break, continue, return), later code goes to an unreachable block.
   void start_dead_block();
 
@@ -50,10 +50,6 @@ class KernelEmitter {
   llvm::Value *context_field(int index);  // address of a RuntimeContext member
   llvm::Value *arg_slot(int slot);        // address of an argument slot (in the entry block)
   void tag_memory(llvm::Instruction *inst, const ir::Stmt *ptr);  // TBAA: which memory
-  // ---- emit_random.cpp ----
-  void seed_rng(llvm::Value *index);  // starts the stream of one loop index / serial task
-  llvm::Value *emit_random(const ir::Stmt *s);
-  llvm::Value *mix64(llvm::Value *x);  // splitmix64's finalizer
   void emit_return(const ir::Stmt *s);
 
   // ---- emit_debug.cpp ----
@@ -83,8 +79,6 @@ class KernelEmitter {
   std::vector<int> arg_slots_;
   llvm::MDNode *tbaa_root_ = nullptr;
   std::unordered_map<std::string, llvm::MDNode *> tbaa_tags_;
-  llvm::Value *rng_state_ = nullptr;  // i64 alloca when the task uses ti.random
-  int task_index_ = 0;
   std::unordered_map<const ir::Stmt *, llvm::Value *> values_;
   struct LoopTargets {
     llvm::BasicBlock *continue_to, *break_to;

@@ -137,6 +137,7 @@ bool pure(const Stmt *s) {
     case StmtKind::ExternalPtrStmt:
     case StmtKind::ExternalAddrStmt:
     case StmtKind::ExternalShapeStmt:
+    case StmtKind::ContextValueStmt:
       return true;
     default:
       return false;

@@ -83,6 +83,10 @@ void build_every_kind(Kernel &k, SNode *x, SNode *word_node) {
   Stmt *cols = b.external_shape(2, 1);
   Stmt *e = b.external_ptr(2, {i, cols});
   b.global_store(e, b.random(types::f32()));
+  auto seed = std::make_unique<ContextValueStmt>();
+  seed->which = ContextValue::launch_id;
+  seed->ret_type = types::u64();
+  b.insert(std::move(seed));
   auto eaddr = std::make_unique<ExternalAddrStmt>();
   eaddr->arg_id = 2;
   eaddr->ops = {b.const_int(types::i64(), 8)};

@@ -1,0 +1,69 @@
+#pragma once
+// The launch description of one compiled kernel: plain data, the same for a kernel compiled
+// just now (JIT) and one loaded from an ahead-of-time module, so both launch the same way.
+// Knows nothing of the IR or LLVM; to_json/from_json give the manifest form.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace qtaichi::rt {
+
+enum class TaskKind { serial, range_for };
+
+struct TaskDesc {
+  TaskKind kind = TaskKind::serial;
+  std::string symbol;           // the task's entry point in the executable
+  int64_t begin = 0, end = 0;   // constant bounds of a range-for
+  // >= 0: the bound is an i32 that an earlier task of the launch wrote at this byte offset of
+  // the temp buffer (read where the task starts, never by the host between tasks).
+  int64_t begin_temp = -1, end_temp = -1;
+  int block_dim = 0;            // threads per block (GPU) / chunk size (CPU); 0: the default
+  bool operator==(const TaskDesc &) const = default;
+};
+
+// A kernel argument: a scalar (one 64-bit slot) or an ndarray (its data, then one slot per
+// dimension of its shape).
+struct ArgDesc {
+  std::string name;
+  std::string dtype;  // a primitive type name: i32, f32, ...
+  int ndim = 0;       // 0: a scalar
+  int slot = 0;       // its first slot in the argument buffer
+  bool operator==(const ArgDesc &) const = default;
+};
+
+// What the running kernel touches, in binding order (the runtime context, described once).
+enum class BindingKind { tree, ndarray, temps, args, result, error };
+
+struct BindingDesc {
+  BindingKind kind = BindingKind::tree;
+  int index = 0;  // the tree id, or the ndarray argument; 0 otherwise
+  bool operator==(const BindingDesc &) const = default;
+};
+
+// A check that can fail at run time; error code k + 1 is assertions[k].
+struct AssertionDesc {
+  std::string message;  // %d / %f take the recorded values in order
+  std::string file;
+  int line = 0;
+  int num_args = 0;
+  bool index_check = false;  // an index out of range (TaichiIndexError) rather than an assert
+  bool operator==(const AssertionDesc &) const = default;
+};
+
+struct KernelDesc {
+  std::string name;
+  std::vector<ArgDesc> args;
+  int num_arg_slots = 0;
+  std::string ret_type;  // "void" or a primitive type name
+  int64_t temp_bytes = 0;
+  std::vector<BindingDesc> bindings;
+  std::vector<TaskDesc> tasks;
+  std::vector<AssertionDesc> assertions;
+  bool operator==(const KernelDesc &) const = default;
+
+  std::string to_json() const;
+  // Throws std::runtime_error naming what is missing or malformed.
+  static KernelDesc from_json(const std::string &text);
+};
+
+}  // namespace qtaichi::rt
