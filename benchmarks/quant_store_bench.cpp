@@ -116,12 +116,13 @@ int main(int argc, char **argv) {
     CompiledKernel *ck = prog.compile(*k);
     const std::string &ir = ck->final_ir();
     // Garbage in every word, so a variant that writes nothing cannot pass the check.
-    uint8_t *words = prog.element_address(ab[0], {0});
-    std::memset(words, 0xa5, static_cast<size_t>(n) * 4);
+    std::vector<uint8_t> garbage(static_cast<size_t>(n) * 4, 0xa5);
+    prog.write_tree(ab[0]->tree_id(), prog.element_offset(ab[0], {0}), garbage.data(),
+                    garbage.size());
     Result r{v.name, time_kernel(prog, ck, repeats), static_cast<double>(n) * 4, true};
     for (int64_t i = 0; i < n; i += 4099) {
       uint32_t w;
-      std::memcpy(&w, prog.element_address(ab[0], {i}), 4);
+      prog.read_element(ab[0], {i}, &w);
       auto a = static_cast<int16_t>(w & 0xffff), b = static_cast<int16_t>(w >> 16);
       if (a != static_cast<int16_t>(i) || b != static_cast<int16_t>(-i)) {
         std::printf("  %s: word %lld holds a=%d b=%d, expected %d %d\n", v.name,
@@ -142,8 +143,8 @@ int main(int argc, char **argv) {
     Result r{"f32 pair (ref)", time_kernel(prog, ck, repeats), static_cast<double>(n) * 8, true};
     for (int64_t i = 0; i < n && r.ok; i += 4099) {
       float x, y;
-      std::memcpy(&x, prog.element_address(fx, {i}), 4);
-      std::memcpy(&y, prog.element_address(fy, {i}), 4);
+      prog.read_element(fx, {i}, &x);
+      prog.read_element(fy, {i}, &y);
       r.ok = x == static_cast<float>(i) && y == static_cast<float>(-i);
     }
     results.push_back(r);

@@ -8,14 +8,12 @@
 #include <new>
 #include <optional>
 
-#include "codegen/cpu/cpu_jit.h"
 #include "ir/error.h"
 #include "ir/pipeline.h"
 #include "ir/printer.h"
 #include "ir/visitor.h"
 #include "runtime/context.h"
-#include "runtime/cpu/cpu_task.h"
-#include "runtime/cpu/thread_pool.h"
+#include "taichi_core/backend.h"
 
 namespace qtaichi {
 
@@ -49,8 +47,6 @@ std::string format_message(const std::string &msg, const int64_t *args, int narg
   }
   return out;
 }
-
-constexpr size_t kTreeAlignment = 64;  // a cache line; also enough for any vector load
 }  // namespace
 
 CompiledKernel::~CompiledKernel() = default;
@@ -62,16 +58,17 @@ Program::Program(const CompileConfig &config) : config_(config), disk_cache_("")
   if (config_.offline_cache)
     disk_cache_ = KernelCache(config_.cache_dir.empty() ? KernelCache::default_dir()
                                                         : config_.cache_dir);
-  if (config_.target) target_ = *config_.target;
-  pool_ = std::make_unique<rt::ThreadPool>(config_.num_threads);
-  jit_ = std::make_unique<codegen::CpuJit>(config_.opt_level);
+  device_ = make_device(config_.arch, config_);
+  backend_ = make_backend(config_.arch, config_);
+  target_ = config_.target ? *config_.target : target_for(config_.arch, device_->caps());
 }
 
 Program::~Program() {
-  for (uint8_t *p : tree_bases_) ::operator delete[](p, std::align_val_t(kTreeAlignment));
+  for (rt::Allocation a : tree_memory_) device_->free(a);
 }
 
 ir::SNodeTree *Program::open_tree() {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
   if (trees_.empty() || trees_.back()->materialized())
     trees_.push_back(std::make_unique<ir::SNodeTree>(static_cast<int>(trees_.size())));
   return trees_.back().get();
@@ -79,23 +76,15 @@ ir::SNodeTree *Program::open_tree() {
 
 void Program::materialize() {
   std::lock_guard<std::recursive_mutex> lock(mu_);
-  for (size_t i = tree_bases_.size(); i < trees_.size(); i++) {
+  for (size_t i = tree_memory_.size(); i < trees_.size(); i++) {
     ir::SNodeTree &t = *trees_[i];
     t.materialize();
-    size_t bytes = static_cast<size_t>(std::max<int64_t>(t.total_bytes(), 1));
-    bytes = (bytes + kTreeAlignment - 1) / kTreeAlignment * kTreeAlignment;
-    auto *mem = static_cast<uint8_t *>(::operator new[](bytes, std::align_val_t(kTreeAlignment)));
-    std::memset(mem, 0, bytes);
-    tree_bases_.push_back(mem);
+    tree_memory_.push_back(
+        device_->allocate(static_cast<size_t>(std::max<int64_t>(t.total_bytes(), 4))));
   }
 }
 
-uint8_t *Program::tree_base(int id) {
-  materialize();
-  return tree_bases_.at(static_cast<size_t>(id));
-}
-
-uint8_t *Program::element_address(const ir::SNode *field, const std::vector<int64_t> &index) {
+int64_t Program::element_offset(const ir::SNode *field, const std::vector<int64_t> &index) {
   materialize();
   if (static_cast<int>(index.size()) != field->num_axes())
     throw std::out_of_range("field '" + field->str() + "' has " +
@@ -106,7 +95,38 @@ uint8_t *Program::element_address(const ir::SNode *field, const std::vector<int6
       throw std::out_of_range("index " + std::to_string(index[a]) + " is out of range [0, " +
                               std::to_string(field->shape()[a]) + ") on axis " +
                               std::to_string(a) + " of field '" + field->str() + "'");
-  return tree_base(field->tree_id()) + field->element_offset(index);
+  return field->element_offset(index);
+}
+
+void Program::read_tree(int tree_id, int64_t offset, void *dst, size_t bytes) {
+  materialize();
+  device_->download(tree_memory_.at(static_cast<size_t>(tree_id)), static_cast<size_t>(offset),
+                    dst, bytes);
+}
+
+void Program::write_tree(int tree_id, int64_t offset, const void *src, size_t bytes) {
+  materialize();
+  device_->upload(tree_memory_.at(static_cast<size_t>(tree_id)), static_cast<size_t>(offset),
+                  src, bytes);
+}
+
+namespace {
+size_t element_bytes(const ir::SNode *field) {
+  return static_cast<size_t>(field->is_bit_level() ? field->parent()->container_bits() / 8
+                                                   : field->dtype()->bytes());
+}
+}  // namespace
+
+void Program::read_element(const ir::SNode *field, const std::vector<int64_t> &index,
+                           void *dst) {
+  int64_t offset = element_offset(field, index);  // materializes: the tree id is known after
+  read_tree(field->tree_id(), offset, dst, element_bytes(field));
+}
+
+void Program::write_element(const ir::SNode *field, const std::vector<int64_t> &index,
+                            const void *src) {
+  int64_t offset = element_offset(field, index);
+  write_tree(field->tree_id(), offset, src, element_bytes(field));
 }
 
 std::unique_ptr<ir::Kernel> Program::create_kernel(const std::string &name) const {
@@ -119,6 +139,33 @@ std::unique_ptr<ir::Kernel> Program::create_kernel(const std::string &name) cons
   k->check_quant_overflow = config_.check_quant_overflow;
   return k;
 }
+
+namespace {
+// The launch description of a lowered kernel (tasks come from the backend).
+rt::KernelDesc describe(const ir::Kernel &k, int num_trees) {
+  rt::KernelDesc d;
+  d.name = k.name;
+  std::vector<int> slots = ir::arg_slots(k.args);
+  for (size_t i = 0; i < k.args.size(); i++) {
+    d.args.push_back({k.args[i].name, k.args[i].type->str(), k.args[i].ndim, slots[i]});
+    if (k.args[i].ndim > 0) d.bindings.push_back({rt::BindingKind::ndarray, static_cast<int>(i)});
+  }
+  d.num_arg_slots = slots.back();
+  d.ret_type = k.ret_type->str();
+  d.temp_bytes = k.temp_bytes;
+  for (int t = 0; t < num_trees; t++) d.bindings.insert(d.bindings.begin() + t, {rt::BindingKind::tree, t});
+  d.bindings.push_back({rt::BindingKind::temps, 0});
+  d.bindings.push_back({rt::BindingKind::args, 0});
+  d.bindings.push_back({rt::BindingKind::result, 0});
+  d.bindings.push_back({rt::BindingKind::error, 0});
+  // From this kernel's IR: cached code may come from another kernel with other source lines.
+  for (const ir::AssertStmt *a : ir::assertions_in_order(k))
+    d.assertions.push_back({a->message, a->loc.file ? *a->loc.file : "", a->loc.line,
+                            std::min<int>(static_cast<int>(a->ops.size()) - 1, rt::kMaxAssertArgs),
+                            a->index_check});
+  return d;
+}
+}  // namespace
 
 CompiledKernel *Program::compile(ir::Kernel &k) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
@@ -135,40 +182,39 @@ CompiledKernel *Program::compile(ir::Kernel &k) {
   ck->name_ = kernel->name;
   ck->args_ = kernel->args;
   ck->ret_type_ = kernel->ret_type;
-  ck->temp_bytes_ = kernel->temp_bytes;
-  ck->num_arg_slots_ = static_cast<size_t>(ir::arg_slots(kernel->args).back());
   ck->final_ir_ = ir::print_kernel(*kernel);
-  // The printed final IR holds everything the code depends on (layout offsets included).
+  ck->desc_ = describe(*kernel, num_trees());
+  for (const ir::AssertStmt *a : ir::assertions_in_order(*kernel))
+    ck->assertion_locs_.push_back(a->loc);
+  // The printed final IR holds everything the code depends on (layout offsets and the target
+  // included).
   std::string config_text = "opt=" + std::to_string(config_.opt_level);
-  std::string key = KernelCache::make_key(ck->final_ir_, config_text, jit_->target_id());
+  std::string key = KernelCache::make_key(ck->final_ir_, config_text, backend_->target_id());
   if (auto it = memory_cache_.find(key); it != memory_cache_.end()) {
-    ck->code_ = it->second;
+    ck->code_ = it->second.code;
+    ck->desc_.tasks = it->second.tasks;
     ck->cache_hit_ = true;
   } else {
     std::string prefix = "qti_" + key;
     bool print_llvm = env_flag("QTAICHI_PRINT_LLVM");
     std::optional<std::string> cached = print_llvm ? std::nullopt : disk_cache_.load(key);
-    std::string object;
+    BackendOutput out;
     try {
-      ck->code_ = jit_->compile(*kernel, prefix, cached ? &*cached : nullptr, &object, print_llvm);
+      out = backend_->compile(*kernel, prefix, cached ? &*cached : nullptr, print_llvm);
     } catch (const ir::CompileError &) {
       if (!cached) throw;
       // A cache entry that does not load (say, written by another build) is recompiled.
       prefix += "_r";
       cached.reset();
-      ck->code_ = jit_->compile(*kernel, prefix, nullptr, &object, print_llvm);
+      out = backend_->compile(*kernel, prefix, nullptr, print_llvm);
     }
-    if (print_llvm) std::fputs(ck->code_->llvm_ir.c_str(), stdout);
+    if (print_llvm) std::fputs(out.listing.c_str(), stdout);
     ck->cache_hit_ = cached.has_value();
-    if (!cached) disk_cache_.store(key, object);
-    memory_cache_[key] = ck->code_;
+    if (!cached) disk_cache_.store(key, out.object);
+    ck->code_ = std::move(out.executable);
+    ck->desc_.tasks = out.tasks;
+    memory_cache_[key] = {ck->code_, out.tasks};
   }
-  // From this kernel's IR: cached code may come from another kernel with other source lines.
-  for (const ir::AssertStmt *a : ir::assertions_in_order(*kernel))
-    ck->assertions_.push_back({a->message, a->loc,
-                               std::min<int>(static_cast<int>(a->ops.size()) - 1,
-                                             rt::kMaxAssertArgs),
-                               a->index_check});
   ck->compile_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                               start).count();
   if (config_.log_compile)
@@ -182,30 +228,28 @@ CompiledKernel *Program::compile(ir::Kernel &k) {
 }
 
 uint64_t Program::launch(CompiledKernel *kernel, const std::vector<uint64_t> &args) {
-  if (args.size() != kernel->num_arg_slots_)
+  const rt::KernelDesc &desc = kernel->desc_;
+  if (args.size() != static_cast<size_t>(desc.num_arg_slots))
     throw std::invalid_argument("kernel '" + kernel->name_ + "' takes " +
-                                std::to_string(kernel->num_arg_slots_) + " argument slots, got " +
+                                std::to_string(desc.num_arg_slots) + " argument slots, got " +
                                 std::to_string(args.size()));
-  std::lock_guard<std::recursive_mutex> lock(mu_);
   materialize();
-  uint64_t result = 0;
-  // Temps start at zero: top-level locals that live there are zero-initialized.
-  temps_.assign(static_cast<size_t>(std::max<int64_t>(kernel->temp_bytes_, 8)), 0);
-  rt::RuntimeContext ctx{};
-  ctx.tree_bases = tree_bases_.data();
-  ctx.args = const_cast<uint64_t *>(args.data());  // compiled code only reads them
-  ctx.result = &result;
-  ctx.temps = temps_.data();
-  ctx.rand_seed = config_.random_seed;
-  ctx.launch_id = launch_count_++;
-  rt::launch_cpu_tasks(*pool_, ctx, kernel->code_->tasks);
-  std::fflush(stdout);
-  if (ctx.error_code != 0) {
-    const auto &a = kernel->assertions_.at(static_cast<size_t>(ctx.error_code - 1));
-    std::string msg = format_message(a.message, ctx.error_args, a.num_args);
-    throw KernelRuntimeError(msg, a.loc, a.index_check);
+  rt::LaunchArgs la;
+  la.args = args.data();
+  {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    la.trees = tree_memory_;
   }
-  return result;
+  la.rand_seed = config_.random_seed;
+  la.launch_id = launch_count_++;
+  rt::LaunchResult r = device_->launch(*kernel->code_, desc, la);
+  if (r.error_code != 0) {
+    size_t i = static_cast<size_t>(r.error_code - 1);
+    const rt::AssertionDesc &a = desc.assertions.at(i);
+    std::string msg = format_message(a.message, r.error_args, a.num_args);
+    throw KernelRuntimeError(msg, kernel->assertion_locs_.at(i), a.index_check);
+  }
+  return r.value;
 }
 
 }  // namespace qtaichi

@@ -3,6 +3,7 @@
 // The Python package drives it through pybind11; C++ users may drive it directly.
 #include <cstdint>
 #include <memory>
+#include <atomic>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -13,17 +14,13 @@
 #include "ir/kernel.h"
 #include "ir/snode.h"
 #include "ir/target.h"
+#include "runtime/device.h"
+#include "runtime/kernel_desc.h"
 #include "taichi_core/kernel_cache.h"
 
 namespace qtaichi {
 
-namespace rt {
-class ThreadPool;
-}
-namespace codegen {
-class CpuJit;
-struct CpuKernel;
-}  // namespace codegen
+class Backend;
 
 using ir::Arch;
 
@@ -70,6 +67,7 @@ class CompiledKernel {
   double compile_ms() const { return compile_ms_; }
   bool cache_hit() const { return cache_hit_; }
   const std::string &final_ir() const { return final_ir_; }  // the IR the backend saw
+  const rt::KernelDesc &desc() const { return desc_; }           // how it launches
 
  private:
   friend class Program;
@@ -79,16 +77,9 @@ class CompiledKernel {
   double compile_ms_ = 0;
   bool cache_hit_ = false;
   std::string final_ir_;
-  int64_t temp_bytes_ = 0;
-  size_t num_arg_slots_ = 0;  // ir::arg_slots' total, checked at every launch
-  struct Assertion {
-    std::string message;
-    ir::SourceLoc loc;
-    int num_args;
-    bool index_check;
-  };
-  std::vector<Assertion> assertions_;  // by error code - 1
-  std::shared_ptr<codegen::CpuKernel> code_;  // shared by kernels with identical code
+  rt::KernelDesc desc_;
+  std::vector<ir::SourceLoc> assertion_locs_;  // desc_.assertions' locations, with file
+  std::shared_ptr<rt::Executable> code_;  // shared by kernels with identical code
 };
 
 class Program {
@@ -108,10 +99,16 @@ class Program {
   void materialize();
   int num_trees() const { return static_cast<int>(trees_.size()); }
   ir::SNodeTree *tree(int id) { return trees_.at(id).get(); }
-  uint8_t *tree_base(int id);
-  // Address of one element for Python-scope access; throws std::out_of_range when an index is
-  // out of the field's shape.
-  uint8_t *element_address(const ir::SNode *field, const std::vector<int64_t> &index);
+  // The byte offset of one element (of a bit-level field: its container word) in its tree;
+  // throws std::out_of_range when an index is out of the field's shape.
+  int64_t element_offset(const ir::SNode *field, const std::vector<int64_t> &index);
+  // Tree memory through the device (Python-scope access never touches device memory directly).
+  void read_tree(int tree_id, int64_t offset, void *dst, size_t bytes);
+  void write_tree(int tree_id, int64_t offset, const void *src, size_t bytes);
+  void read_element(const ir::SNode *field, const std::vector<int64_t> &index, void *dst);
+  void write_element(const ir::SNode *field, const std::vector<int64_t> &index, const void *src);
+  rt::Device &device() { return *device_; }
+  const ir::Target &target() const { return target_; }
 
   // ---- kernels ----
   // A new, empty kernel with the config's defaults applied; the caller owns it.
@@ -124,23 +121,25 @@ class Program {
   // (an ndarray: its data pointer, then its shape). Returns the result slot.
   // Throws KernelRuntimeError when the kernel fails.
   uint64_t launch(CompiledKernel *kernel, const std::vector<uint64_t> &args);
-  void synchronize() {}  // CPU launches are synchronous
+  void synchronize() { device_->synchronize(); }
 
  private:
   CompileConfig config_;
   ir::Target target_ = ir::Target::cpu();  // what kernels are lowered for
   std::vector<std::unique_ptr<ir::SNodeTree>> trees_;
-  std::vector<uint8_t *> tree_bases_;
+  std::vector<rt::Allocation> tree_memory_;  // by tree id
   std::vector<std::unique_ptr<CompiledKernel>> compiled_;
-  std::unique_ptr<rt::ThreadPool> pool_;
-  std::unique_ptr<codegen::CpuJit> jit_;
+  std::unique_ptr<rt::Device> device_;
+  std::unique_ptr<Backend> backend_;
   KernelCache disk_cache_;
-  std::unordered_map<std::string, std::shared_ptr<codegen::CpuKernel>> memory_cache_;
-  std::vector<uint8_t> temps_;
-  uint64_t launch_count_ = 0;
-  // Launches and compiles may come from several host threads (Python drops the GIL while a
-  // kernel runs): the temps, the launch counter, the thread pool, the trees and the caches are
-  // shared, so one at a time (a launch already uses every core).
+  struct Cached {
+    std::shared_ptr<rt::Executable> code;
+    std::vector<rt::TaskDesc> tasks;
+  };
+  std::unordered_map<std::string, Cached> memory_cache_;
+  std::atomic<uint64_t> launch_count_{0};
+  // Compiles and field allocation may come from several host threads (Python drops the GIL
+  // while a kernel runs); the device makes concurrent launches safe itself.
   std::recursive_mutex mu_;
 };
 

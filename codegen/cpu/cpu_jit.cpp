@@ -159,6 +159,7 @@ std::unique_ptr<CpuKernel> CpuJit::compile(const ir::Kernel &kernel,
     task.end_temp = t.end_temp;
     task.grain = t.block_dim;
     task.fn = addr.toPtr<void *>();
+    task.symbol = t.symbol;
     out->tasks.push_back(task);
   }
   return out;

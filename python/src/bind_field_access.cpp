@@ -1,9 +1,11 @@
-// Python-scope field access: single elements, and whole fields to/from numpy arrays.
-// Whole-field copies walk the elements in C order with per-axis offset tables, because a field's
-// byte offset is a sum of independent per-axis contributions (see ir::AxisTerm).
+// Python-scope field access: single elements, and whole fields to/from numpy arrays, all through
+// the program's device (download / upload of the field's byte span, never a host pointer into
+// device memory). Whole-field copies walk the elements in C order with per-axis offset tables,
+// because a field's byte offset is a sum of independent per-axis contributions (ir::AxisTerm).
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "bindings.h"
@@ -131,9 +133,25 @@ void for_each_element(const SNode *f, Fn fn) {
   }
 }
 
-uint8_t *field_base(Program &p, const SNode *f) {
-  p.materialize();
-  return p.tree_base(f->tree_id());
+// The bytes [begin, end) of its tree that hold a field's elements.
+std::pair<int64_t, int64_t> field_span(const SNode *f) {
+  int64_t last = f->base_offset();
+  for_each_element(f, [&](int64_t off, int64_t) { last = std::max(last, off); });
+  return {f->base_offset(), last + f->dtype()->bytes()};
+}
+
+// The field's span downloaded from the device: `host[off - span.first]` is the element at `off`.
+struct FieldBytes {
+  std::pair<int64_t, int64_t> span;
+  std::vector<uint8_t> host;
+};
+
+FieldBytes download_field(Program &p, const SNode *f) {
+  p.materialize();  // a tree gets its id and layout here
+  FieldBytes b{field_span(f), {}};
+  b.host.resize(static_cast<size_t>(b.span.second - b.span.first));
+  p.read_tree(f->tree_id(), b.span.first, b.host.data(), b.host.size());
+  return b;
 }
 
 }  // namespace
@@ -141,31 +159,39 @@ uint8_t *field_base(Program &p, const SNode *f) {
 void bind_field_access(py::module_ &m) {
   m.def("numpy_dtype_name", &numpy_dtype_name);
   m.def("read_element", [](Program &p, const SNode *f, const std::vector<int64_t> &index) {
-    return decode(p.element_address(f, index), f->dtype());
+    uint64_t bits = 0;
+    p.read_element(f, index, &bits);
+    return decode(reinterpret_cast<const uint8_t *>(&bits), f->dtype());
   });
   m.def("write_element",
         [](Program &p, const SNode *f, const std::vector<int64_t> &index, py::handle value) {
           uint64_t bits = encode(value, f->dtype());
-          std::memcpy(p.element_address(f, index), &bits, static_cast<size_t>(f->dtype()->bytes()));
+          p.write_element(f, index, &bits);  // little-endian: the low bytes
         });
   m.def("field_fill", [](Program &p, const SNode *f, py::handle value) {
     uint64_t bits = encode(value, f->dtype());
-    uint8_t *base = field_base(p, f);
+    FieldBytes b = download_field(p, f);  // neighbours of other fields are kept
     size_t bytes = static_cast<size_t>(f->dtype()->bytes());
-    for_each_element(f, [&](int64_t off, int64_t) { std::memcpy(base + off, &bits, bytes); });
+    for_each_element(f, [&](int64_t off, int64_t) {
+      std::memcpy(b.host.data() + (off - b.span.first), &bits, bytes);
+    });
+    p.write_tree(f->tree_id(), b.span.first, b.host.data(), b.host.size());
   });
   m.def("field_to_numpy", [](Program &p, const SNode *f) {
     py::array out(py::dtype(numpy_dtype_name(f->dtype())),
                   std::vector<py::ssize_t>(f->shape().begin(), f->shape().end()));
     auto *dst = static_cast<uint8_t *>(out.mutable_data());
-    const uint8_t *base = field_base(p, f);
     size_t bytes = static_cast<size_t>(f->dtype()->bytes());
+    p.materialize();
     if (is_c_contiguous(f)) {
-      std::memcpy(dst, base + f->base_offset(), bytes * static_cast<size_t>(f->num_elements()));
+      p.read_tree(f->tree_id(), f->base_offset(), dst,
+                  bytes * static_cast<size_t>(f->num_elements()));
       return out;
     }
+    FieldBytes b = download_field(p, f);
     for_each_element(f, [&](int64_t off, int64_t flat) {
-      std::memcpy(dst + flat * static_cast<int64_t>(bytes), base + off, bytes);
+      std::memcpy(dst + flat * static_cast<int64_t>(bytes), b.host.data() + (off - b.span.first),
+                  bytes);
     });
     return out;
   });
@@ -179,15 +205,19 @@ void bind_field_access(py::module_ &m) {
       if (arr.shape(a) != f->shape()[a]) throw std::invalid_argument("array shape does not match");
     if (!(arr.flags() & py::array::c_style)) throw std::invalid_argument("array not contiguous");
     const auto *src = static_cast<const uint8_t *>(arr.data());
-    uint8_t *base = field_base(p, f);
     size_t bytes = static_cast<size_t>(f->dtype()->bytes());
+    p.materialize();
     if (is_c_contiguous(f)) {
-      std::memcpy(base + f->base_offset(), src, bytes * static_cast<size_t>(f->num_elements()));
+      p.write_tree(f->tree_id(), f->base_offset(), src,
+                   bytes * static_cast<size_t>(f->num_elements()));
       return;
     }
+    FieldBytes b = download_field(p, f);  // neighbours of other fields are kept
     for_each_element(f, [&](int64_t off, int64_t flat) {
-      std::memcpy(base + off, src + flat * static_cast<int64_t>(bytes), bytes);
+      std::memcpy(b.host.data() + (off - b.span.first), src + flat * static_cast<int64_t>(bytes),
+                  bytes);
     });
+    p.write_tree(f->tree_id(), b.span.first, b.host.data(), b.host.size());
   });
 }
 

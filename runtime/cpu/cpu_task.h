@@ -3,6 +3,7 @@
 // tasks are split into chunks over the thread pool. Shared by the JIT path and (later) the AOT
 // app runtime, so it knows nothing about LLVM.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "runtime/context.h"
@@ -19,6 +20,7 @@ struct CpuTask {
   int64_t begin_temp = -1, end_temp = -1;  // >= 0: read the bound (i32) from the temp buffer
   int64_t grain = 0;                       // chunk size; 0: chosen by the pool
   void *fn = nullptr;
+  std::string symbol;                      // the task function's name
 };
 
 // Runs the tasks in order; stops after the first task that reports an error in ctx.

@@ -30,13 +30,16 @@ struct Life {
   }
 
   void set(SNode *f, int i, int j, bool v) {
-    uint32_t *w = reinterpret_cast<uint32_t *>(prog->element_address(f, {i, j}));
+    uint32_t w = 0;
+    prog->read_element(f, {i, j}, &w);
     uint32_t bit = 1u << f->element_bit_offset({i, j});
-    *w = v ? (*w | bit) : (*w & ~bit);
+    w = v ? (w | bit) : (w & ~bit);
+    prog->write_element(f, {i, j}, &w);
   }
   bool get(SNode *f, int i, int j) {
-    uint32_t *w = reinterpret_cast<uint32_t *>(prog->element_address(f, {i, j}));
-    return (*w >> f->element_bit_offset({i, j})) & 1;
+    uint32_t w = 0;
+    prog->read_element(f, {i, j}, &w);
+    return (w >> f->element_bit_offset({i, j})) & 1;
   }
 
   // for i, j in x: n = sum of the 8 neighbours; y[i, j] = n == 3 or (n == 2 and x[i, j] == 1)

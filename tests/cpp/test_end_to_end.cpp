@@ -14,13 +14,13 @@ namespace {
 
 float read_f32(Program &p, SNode *f, int64_t i) {
   float v;
-  std::memcpy(&v, p.element_address(f, {i}), 4);
+  p.read_element(f, {i}, &v);
   return v;
 }
 
 int32_t read_i32(Program &p, SNode *f, std::vector<int64_t> i) {
   int32_t v;
-  std::memcpy(&v, p.element_address(f, i), 4);
+  p.read_element(f, i, &v);
   return v;
 }
 
@@ -133,7 +133,7 @@ TEST(EndToEnd, RandomStreamsAreUniformAndReproducible) {
     b.pop_block();
     prog.launch(prog.compile(*k), {});
     std::vector<float> out(100000);
-    std::memcpy(out.data(), prog.tree_base(0), out.size() * 4);
+    prog.read_tree(0, 0, out.data(), out.size() * 4);
     return out;
   };
   std::vector<float> a = run(1, 2), b = run(1, 1), c = run(2, 2);

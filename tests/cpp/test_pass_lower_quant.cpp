@@ -260,8 +260,8 @@ TEST(LowerQuantRun, AtomicAddReturnsTheOldValueOfTheField) {
                  b.global_load(b.global_ptr(ab[0], {b.const_i32(0)})));
   prog.launch(prog.compile(*k), {});
   int32_t v[2];
-  std::memcpy(&v[0], prog.element_address(out, {0}), 4);
-  std::memcpy(&v[1], prog.element_address(out, {1}), 4);
+  prog.read_element(out, {0}, &v[0]);
+  prog.read_element(out, {1}, &v[1]);
   EXPECT_EQ(v[0], -5);  // not the word 0x0007fffb
   EXPECT_EQ(v[1], -2);
 }

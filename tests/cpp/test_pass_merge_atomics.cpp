@@ -89,8 +89,8 @@ TEST(MergeAtomics, ContendedSumsAreExact) {
   prog.launch(ck, {});
   for (int c = 0; c < 4; c++) {
     float x, y;
-    std::memcpy(&x, prog.element_address(vx, {c}), 4);
-    std::memcpy(&y, prog.element_address(vy, {c}), 4);
+    prog.read_element(vx, {c}, &x);
+    prog.read_element(vy, {c}, &y);
     EXPECT_EQ(x, (1 << 20) / 4);
     EXPECT_EQ(y, 2 * (1 << 20) / 4);
   }
@@ -131,9 +131,9 @@ TEST(MergeAtomics, ThreeVectorPairsWhicheverHalfIsAligned) {
   int64_t per_cell[5] = {209716, 209715, 209715, 209715, 209715};  // 2^20 = 5 * 209715 + 1
   for (int i = 0; i < 5; i++) {
     float x, y, z;
-    std::memcpy(&x, prog.element_address(vx, {i}), 4);
-    std::memcpy(&y, prog.element_address(vy, {i}), 4);
-    std::memcpy(&z, prog.element_address(vz, {i}), 4);
+    prog.read_element(vx, {i}, &x);
+    prog.read_element(vy, {i}, &y);
+    prog.read_element(vz, {i}, &z);
     EXPECT_EQ(x, per_cell[i]);
     EXPECT_EQ(y, 2.0f * per_cell[i]);
     EXPECT_EQ(z, 3.0f * per_cell[i]);

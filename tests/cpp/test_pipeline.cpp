@@ -63,7 +63,7 @@ TEST(Pipeline, PrintsTheIrAfterEveryPass) {
   prog.materialize();
   for (int64_t i = 0; i < 128; i++) {
     float v = static_cast<float>(i);
-    std::memcpy(prog.element_address(px, {i}), &v, 4);
+    prog.write_element(px, {i}, &v);
   }
   auto owned = prog.create_kernel("scale_and_sum");
   build_scale_and_sum(*owned, px);
@@ -78,7 +78,7 @@ TEST(Pipeline, PrintsTheIrAfterEveryPass) {
   EXPECT_EQ(total, 1.5f * (127 * 128 / 2));
   for (int64_t i = 0; i < 128; i++) {
     float v;
-    std::memcpy(&v, prog.element_address(px, {i}), 4);
+    prog.read_element(px, {i}, &v);
     EXPECT_EQ(v, i * 1.5f);
   }
 }

@@ -72,7 +72,9 @@ struct QuantFixture {
   }
 
   double value(int member, int64_t i) {
-    uint8_t *p = prog->element_address(mirrors[member], {i});
+    uint64_t bits = 0;
+    prog->read_element(mirrors[member], {i}, &bits);
+    auto *p = reinterpret_cast<const uint8_t *>(&bits);
     if (mirrors[member]->dtype()->kind() == PrimKind::f32) {
       float v;
       std::memcpy(&v, p, 4);

@@ -200,8 +200,8 @@ TEST(TargetRun, NarrowContainersThroughTheirWordAreExact) {
   prog.launch(ck, {});
   auto word = [&](SNode *f, int64_t i, int bytes_) {
     uint64_t w = 0;
-    std::memcpy(&w, prog.element_address(f, {i}), bytes_);
-    return w;
+    prog.read_element(f, {i}, &w);
+    return w & ((uint64_t(1) << (8 * bytes_)) - 1);
   };
   for (int64_t i = 0; i < 3; i++) {
     int per = n / 3;
@@ -212,7 +212,7 @@ TEST(TargetRun, NarrowContainersThroughTheirWordAreExact) {
     EXPECT_EQ(static_cast<int>((w16 >> 8) & 255), per % 256) << i;
   }
   float total;
-  std::memcpy(&total, prog.element_address(sum, {0}), 4);
+  prog.read_element(sum, {0}, &total);
   EXPECT_EQ(total, static_cast<float>(n));
 }
 

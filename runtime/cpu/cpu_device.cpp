@@ -1,0 +1,93 @@
+#include "runtime/cpu/cpu_device.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <stdexcept>
+
+namespace qtaichi::rt {
+
+namespace {
+constexpr size_t kAlignment = 64;  // a cache line; also enough for any vector load
+}
+
+CpuDevice::CpuDevice(int num_threads) : pool_(num_threads) {}
+
+CpuDevice::~CpuDevice() {
+  for (auto &[id, mem] : memory_) ::operator delete[](mem.first, std::align_val_t(kAlignment));
+}
+
+Allocation CpuDevice::allocate(size_t bytes) {
+  size_t padded = (std::max<size_t>(bytes, 1) + kAlignment - 1) / kAlignment * kAlignment;
+  auto *mem = static_cast<uint8_t *>(::operator new[](padded, std::align_val_t(kAlignment)));
+  std::memset(mem, 0, padded);
+  std::lock_guard<std::mutex> lock(mu_);
+  uint64_t id = next_id_++;
+  memory_[id] = {mem, padded};
+  return {id, bytes};
+}
+
+void CpuDevice::free(Allocation a) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = memory_.find(a.id);
+  if (it == memory_.end()) return;
+  ::operator delete[](it->second.first, std::align_val_t(kAlignment));
+  memory_.erase(it);
+}
+
+uint8_t *CpuDevice::at(Allocation a, size_t offset, size_t bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = memory_.find(a.id);
+  if (it == memory_.end()) throw std::invalid_argument("cpu device: no allocation " +
+                                                       std::to_string(a.id));
+  if (offset + bytes > it->second.second)
+    throw std::out_of_range("cpu device: bytes [" + std::to_string(offset) + ", " +
+                            std::to_string(offset + bytes) + ") are outside allocation " +
+                            std::to_string(a.id) + " of " + std::to_string(it->second.second));
+  return it->second.first + offset;
+}
+
+void CpuDevice::upload(Allocation dst, size_t offset, const void *src, size_t bytes) {
+  std::memcpy(at(dst, offset, bytes), src, bytes);
+}
+
+void CpuDevice::download(Allocation src, size_t offset, void *dst, size_t bytes) {
+  std::memcpy(dst, at(src, offset, bytes), bytes);
+}
+
+void CpuDevice::copy(Allocation dst, size_t dst_offset, Allocation src, size_t src_offset,
+                     size_t bytes) {
+  std::memmove(at(dst, dst_offset, bytes), at(src, src_offset, bytes), bytes);
+}
+
+void CpuDevice::fill(Allocation dst, size_t offset, size_t bytes, uint8_t value) {
+  std::memset(at(dst, offset, bytes), value, bytes);
+}
+
+LaunchResult CpuDevice::launch(const Executable &exe, const KernelDesc &desc,
+                               const LaunchArgs &args) {
+  const auto &tasks = static_cast<const CpuExecutable &>(exe).tasks();
+  std::vector<uint8_t *> bases;
+  for (const Allocation &t : args.trees) bases.push_back(t.valid() ? at(t, 0, 0) : nullptr);
+  // Per-launch state lives here, not in the device: temps start at zero (top-level locals).
+  std::vector<uint8_t> temps(static_cast<size_t>(std::max<int64_t>(desc.temp_bytes, 8)), 0);
+  LaunchResult out;
+  RuntimeContext ctx{};
+  ctx.tree_bases = bases.data();
+  ctx.args = const_cast<uint64_t *>(args.args);  // compiled code only reads them
+  ctx.result = &out.value;
+  ctx.temps = temps.data();
+  ctx.rand_seed = args.rand_seed;
+  ctx.launch_id = args.launch_id;
+  {
+    std::lock_guard<std::mutex> lock(launch_mu_);
+    launch_cpu_tasks(pool_, ctx, tasks);
+  }
+  std::fflush(stdout);  // print output of the launch
+  out.error_code = ctx.error_code;
+  std::memcpy(out.error_args, ctx.error_args, sizeof out.error_args);
+  return out;
+}
+
+}  // namespace qtaichi::rt

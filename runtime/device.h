@@ -1,0 +1,73 @@
+#pragma once
+// The device interface: memory, loaded code and launches, one implementation per arch (the CPU
+// thread pool now; Vulkan and CUDA next). The compiler (taichi_core) and the app runtime both
+// drive kernels through it, with a KernelDesc saying how to launch each one. Nothing here
+// knows the IR or LLVM.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/context.h"
+#include "runtime/kernel_desc.h"
+
+namespace qtaichi::rt {
+
+// What the device can do; the compiler turns it into its ir::Target.
+struct DeviceCaps {
+  bool cas8 = true, cas16 = true, cas64 = true;
+  bool atomic_add_f32 = false, atomic_add_f64 = false;
+  bool atomic_minmax_f32 = false, atomic_minmax_f64 = false;
+  bool int64 = true, atomic_int64 = true, storage_8_16 = true;
+  int index_bits = 64;
+  int64_t max_binding_bytes = INT64_MAX;
+  int subgroup_size = 1;
+};
+
+// A block of device memory. Ids are the device's own; 0 is "none".
+struct Allocation {
+  uint64_t id = 0;
+  size_t bytes = 0;
+  bool valid() const { return id != 0; }
+};
+
+// Code loaded for one kernel (the device's own kind: task function pointers, pipelines, ...).
+class Executable {
+ public:
+  virtual ~Executable() = default;
+};
+
+struct LaunchArgs {
+  const uint64_t *args = nullptr;  // desc.num_arg_slots 64-bit slots
+  std::vector<Allocation> trees;   // by tree id
+  uint64_t rand_seed = 0;
+  uint64_t launch_id = 0;
+};
+
+struct LaunchResult {
+  uint64_t value = 0;      // the return value's slot
+  int32_t error_code = 0;  // 0, or the failed assertion (desc.assertions[error_code - 1])
+  int64_t error_args[kMaxAssertArgs] = {};
+};
+
+class Device {
+ public:
+  virtual ~Device() = default;
+  virtual std::string name() const = 0;
+  virtual DeviceCaps caps() const = 0;
+  // Zero-filled; bytes rounded up as the device needs.
+  virtual Allocation allocate(size_t bytes) = 0;
+  virtual void free(Allocation a) = 0;
+  virtual void upload(Allocation dst, size_t offset, const void *src, size_t bytes) = 0;
+  virtual void download(Allocation src, size_t offset, void *dst, size_t bytes) = 0;
+  virtual void copy(Allocation dst, size_t dst_offset, Allocation src, size_t src_offset,
+                    size_t bytes) = 0;
+  virtual void fill(Allocation dst, size_t offset, size_t bytes, uint8_t value) = 0;
+  // Runs the kernel's tasks in order; launches from several host threads are safe.
+  virtual LaunchResult launch(const Executable &exe, const KernelDesc &desc,
+                              const LaunchArgs &args) = 0;
+  virtual void synchronize() = 0;
+};
+
+}  // namespace qtaichi::rt
