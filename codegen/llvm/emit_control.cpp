@@ -19,12 +19,13 @@ KernelEmitter::KernelEmitter(const Kernel &kernel, const std::string &prefix, Ll
       ir_(ctx_), entry_ir_(ctx_) {
   // Mirrors rt::RuntimeContext.
   auto *ptr = llvm::PointerType::getUnqual(ctx_);
-  context_type_ = llvm::StructType::create(
-      ctx_,
-      {ptr, ptr, ptr, ptr, ir_.getInt32Ty(),
-       llvm::ArrayType::get(ir_.getInt64Ty(), rt::kMaxAssertArgs), ir_.getInt64Ty(),
-       ir_.getInt64Ty()},
-      "RuntimeContext");
+  auto *i32 = ir_.getInt32Ty(), *i64 = ir_.getInt64Ty();
+  auto *i64_array = llvm::ArrayType::get(i64, rt::kMaxAssertArgs);
+  std::vector<llvm::Type *> members;
+#define QTI_MEMBER(name, kind, decl) members.push_back(kind);
+  QTI_RUNTIME_CONTEXT_MEMBERS(QTI_MEMBER)
+#undef QTI_MEMBER
+  context_type_ = llvm::StructType::create(ctx_, members, "RuntimeContext");
 }
 
 void KernelEmitter::run() {
@@ -177,7 +178,8 @@ void KernelEmitter::emit_stmt(const Stmt *s) {
     case StmtKind::ContextValueStmt:  // RuntimeContext's rand_seed and launch_id
       v = ir_.CreateLoad(ir_.getInt64Ty(),
                          context_field(s->as<ContextValueStmt>()->which == ContextValue::rand_seed
-                                           ? 6 : 7));
+                                           ? rt::ContextMember::rand_seed
+                                           : rt::ContextMember::launch_id));
       break;
     case StmtKind::AllocaStmt: {
       v = emit_pointer(s);

@@ -53,7 +53,7 @@ void KernelEmitter::emit_assert(const AssertStmt *s) {
   ir_.CreateCondBr(truthy(value(s->ops[0])), ok, fail,
                    llvm::MDBuilder(ctx_).createBranchWeights(1 << 20, 1));
   ir_.SetInsertPoint(fail);
-  auto *pair = ir_.CreateAtomicCmpXchg(context_field(4), ir_.getInt32(0), ir_.getInt32(code),
+  auto *pair = ir_.CreateAtomicCmpXchg(context_field(rt::ContextMember::error_code), ir_.getInt32(0), ir_.getInt32(code),
                                        llvm::MaybeAlign(4), llvm::AtomicOrdering::SequentiallyConsistent,
                                        llvm::AtomicOrdering::SequentiallyConsistent);
   ir_.CreateCondBr(ir_.CreateExtractValue(pair, 1), record, leave);
@@ -66,7 +66,7 @@ void KernelEmitter::emit_assert(const AssertStmt *s) {
       v = ir_.CreateBitCast(ir_.CreateFPExt(v, ir_.getDoubleTy()), ir_.getInt64Ty());
     else v = ir_.CreateIntCast(v, ir_.getInt64Ty(), a->ret_type->is_signed());
     auto *slot = ir_.CreateConstGEP2_32(llvm::ArrayType::get(ir_.getInt64Ty(), rt::kMaxAssertArgs),
-                                        context_field(5), 0, i);
+                                        context_field(rt::ContextMember::error_args), 0, i);
     ir_.CreateStore(v, slot);
   }
   ir_.CreateBr(leave);

@@ -8,8 +8,8 @@ namespace qtaichi::codegen {
 
 using namespace qtaichi::ir;
 
-llvm::Value *KernelEmitter::context_field(int index) {
-  return ir_.CreateStructGEP(context_type_, context_, index);
+llvm::Value *KernelEmitter::context_field(rt::ContextMember member) {
+  return ir_.CreateStructGEP(context_type_, context_, static_cast<unsigned>(member));
 }
 
 // Type-based alias information: distinct fields occupy disjoint memory, and fields, temps and
@@ -40,7 +40,7 @@ void KernelEmitter::tag_memory(llvm::Instruction *inst, const Stmt *ptr) {
 
 llvm::Value *KernelEmitter::arg_slot(int slot) {
   llvm::IRBuilder<> &b = entry_builder();
-  auto *args = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(context_type_, context_, 1));
+  auto *args = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(context_type_, context_, static_cast<unsigned>(rt::ContextMember::args)));
   return b.CreateConstInBoundsGEP1_64(b.getInt64Ty(), args, slot);
 }
 
@@ -49,7 +49,7 @@ llvm::Value *KernelEmitter::tree_base(int tree_id) {
   auto it = tree_bases_.find(tree_id);
   if (it != tree_bases_.end()) return it->second;
   llvm::IRBuilder<> &b = entry_builder();
-  auto *bases = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(context_type_, context_, 0));
+  auto *bases = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(context_type_, context_, static_cast<unsigned>(rt::ContextMember::tree_bases)));
   auto *slot = b.CreateConstGEP1_64(b.getPtrTy(), bases, tree_id);
   auto *base = b.CreateLoad(b.getPtrTy(), slot, "tree" + std::to_string(tree_id));
   tree_bases_[tree_id] = base;
@@ -72,7 +72,7 @@ llvm::Value *KernelEmitter::emit_pointer(const Stmt *s) {
   }
   if (auto *t = s->as<GlobalTempStmt>()) {
     llvm::IRBuilder<> &b = entry_builder();
-    auto *temps = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(context_type_, context_, 3));
+    auto *temps = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(context_type_, context_, static_cast<unsigned>(rt::ContextMember::temps)));
     return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), temps, t->offset);
   }
   // Alloca: in the entry block so mem2reg promotes it.
@@ -124,7 +124,7 @@ void KernelEmitter::emit_return(const Stmt *s) {
   const Type *t = s->ops[0]->ret_type;
   if (t->is_float()) v = ir_.CreateBitCast(v, ir_.getIntNTy(t->bits()));
   v = ir_.CreateIntCast(v, ir_.getInt64Ty(), t->is_signed() && !t->is_float());
-  auto *result = ir_.CreateLoad(ir_.getPtrTy(), context_field(2));
+  auto *result = ir_.CreateLoad(ir_.getPtrTy(), context_field(rt::ContextMember::result));
   ir_.CreateStore(v, result);
 }
 

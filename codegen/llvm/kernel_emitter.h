@@ -9,6 +9,7 @@
 
 #include "codegen/llvm/llvm_codegen.h"
 #include "ir/stmt.h"
+#include "runtime/context.h"
 
 namespace qtaichi::codegen {
 
@@ -47,7 +48,7 @@ class KernelEmitter {
   llvm::Value *emit_atomic(const ir::AtomicOpStmt *s);
   llvm::Value *emit_atomic_cas(const ir::AtomicCASStmt *s);
   llvm::Value *tree_base(int tree_id);
-  llvm::Value *context_field(int index);  // address of a RuntimeContext member
+  llvm::Value *context_field(rt::ContextMember member);  // address of a RuntimeContext member
   llvm::Value *arg_slot(int slot);        // address of an argument slot (in the entry block)
   void tag_memory(llvm::Instruction *inst, const ir::Stmt *ptr);  // TBAA: which memory
   void emit_return(const ir::Stmt *s);
