@@ -13,7 +13,7 @@ from qtaichi import _core
 from qtaichi.lang import ops, types
 from qtaichi.lang.errors import TaichiNameError, TaichiSyntaxError, TaichiTypeError
 from qtaichi.lang.field import Field
-from qtaichi.lang.kernel_args import NdarrayRef
+from qtaichi.lang.kernel_args import NdarrayRef, Ref
 from qtaichi.lang.matrix import Matrix
 from qtaichi.lang.matrix_field import MatrixField
 
@@ -78,13 +78,6 @@ class Var:
 
     def __init__(self, kind, obj, what="variable"):
         self.kind, self.obj, self.what = kind, obj, what
-
-
-class Ref:
-    """Something assignable: a field or ndarray element (global) or a local variable."""
-
-    def __init__(self, ptr, local=False):
-        self.ptr, self.local = ptr, local
 
 
 class ExprMixin:

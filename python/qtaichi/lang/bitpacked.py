@@ -11,32 +11,18 @@
 reported on the line that makes it); placing the BitpackedFields under a node creates the C++
 bit struct and makes one `place_bit_members` call per recorded `place` call."""
 from qtaichi import _core
-from qtaichi.lang.errors import (CoreCompileError, TaichiCompilationError, TaichiError,
-                                 TaichiTypeError, from_core_compile_error)
-from qtaichi.lang.field import _error, _user_location
+from qtaichi.lang.diagnostics import core_call as _core_call
+from qtaichi.lang.diagnostics import user_error as _error
+from qtaichi.lang.errors import TaichiCompilationError, TaichiError, TaichiTypeError
 from qtaichi.lang.quant import QuantKind, describe, is_quant
+from qtaichi.lang.quant_access import QuantField
+from qtaichi.lang.snode import check_container_bits as _check_container_bits
 
 
 def _components(f):
     """A vector/matrix field places one member per component; a scalar field is itself."""
     comps = getattr(f, "fields", None)
     return list(comps) if isinstance(comps, (list, tuple)) else [f]
-
-
-def _core_call(fn):
-    try:
-        return fn()
-    except CoreCompileError as e:
-        file, line, func = _user_location()
-        raise from_core_compile_error(e, func, file, line) from None
-
-
-def _check_container_bits(bits, what):
-    if isinstance(bits, bool) or not isinstance(bits, int) or \
-            not _core.is_valid_container_bits(bits):
-        raise _error(TaichiTypeError, f"{what}: max_num_bits must be 8, 16, 32 or 64, got "
-                     f"{bits!r}")
-    return bits
 
 
 class BitpackedFields:
@@ -64,8 +50,6 @@ class BitpackedFields:
     def place(self, *fields, shared_exponent=False):
         """Packs `fields` (vector/matrix fields: one member per component) after the members
         already placed; with shared_exponent=True their quant floats share one exponent."""
-        from qtaichi.lang.quant_access import QuantField
-
         if self._node is not None:
             raise _error(TaichiError, "this BitpackedFields is already placed: place its "
                          "members before placing it in the layout")
@@ -131,23 +115,3 @@ class BitpackedFields:
                 f._bind_placed(node, parent._state)
         self._node, self._state = bs, parent._state
 
-
-def quant_array(parent, axes, dimensions, max_num_bits):
-    """`parent.quant_array(axes, dimensions, max_num_bits)`: prod(dimensions) elements of one
-    quant int/fixed field in one word per cell of `parent`; place exactly one field under it."""
-    from qtaichi.lang import snode
-
-    parent._state.check_alive("this layout node")
-    bits = _check_container_bits(max_num_bits, "quant_array")
-    if isinstance(axes, int):
-        axes = snode.Axes(axes)
-    if not isinstance(axes, snode.Axes):
-        raise _error(TaichiError, f"quant_array() needs axes such as ti.i or ti.ij, got {axes!r}")
-    sizes = snode._normalize_shape(dimensions)
-    if len(sizes) == 1 and len(axes.axes) > 1:
-        sizes = sizes * len(axes.axes)
-    if len(sizes) != len(axes.axes):
-        raise _error(TaichiError, f"quant_array() got {len(axes.axes)} axes but {len(sizes)} "
-                     "sizes")
-    node = _core_call(lambda: parent._node.quant_array(list(axes.axes), list(sizes), bits))
-    return snode.SNode(parent._state, node)

@@ -1,43 +1,23 @@
-"""Scalar fields: `ti.field(dtype, shape)`, and their Python-scope access."""
+"""Scalar fields and their Python-scope access (`ti.field` itself is lang/fields.py)."""
 import operator
-import sys
 
 import numpy as np
 
 from qtaichi import _core
-from qtaichi.lang import runtime, snode, types
-from qtaichi.lang.errors import (CoreCompileError, TaichiError, TaichiIndexError,
-                                 TaichiTypeError, format_message, from_core_compile_error)
-
-
-def _user_location():
-    """(file, line, function) of the innermost caller outside the qtaichi package."""
-    package_dir = __file__.rsplit("/lang/", 1)[0]
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(package_dir):
-        frame = frame.f_back
-    if frame is None:
-        return None, 0, None
-    return frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name
-
-
-def _error(cls, message):
-    file, line, func = _user_location()
-    return cls(format_message(message, file, line, func))
+from qtaichi.lang import runtime, types
+from qtaichi.lang.diagnostics import at_user_line
+from qtaichi.lang.diagnostics import user_error as _error
+from qtaichi.lang.errors import TaichiError, TaichiIndexError, TaichiTypeError
+from qtaichi.lang.memory import node_bits_per_element, node_nbytes
 
 
 class Field:
     """A scalar field. Created by `ti.field`; usable once placed in a layout tree."""
 
-    def __new__(cls, dtype=None, name=""):
-        # A quant dtype makes a QuantField (lang/quant_access.py): bit-level layout and
-        # Python-scope access through small kernels.
-        if cls is Field and isinstance(dtype, _core.QuantType):
-            from qtaichi.lang.quant_access import QuantField
-            cls = QuantField
-        return super().__new__(cls)
-
     def __init__(self, dtype, name=""):
+        if type(self) is Field and isinstance(dtype, _core.QuantType):
+            raise _error(TaichiTypeError, "a field of a quant type is made by ti.field(...) (a "
+                         "QuantField), not by Field(...)")
         self.dtype = dtype
         self.name = name
         self._node = None  # the _core.SNode place node, once placed
@@ -47,11 +27,8 @@ class Field:
     def _place_under(self, parent):
         if self._node is not None:
             raise _error(TaichiError, f"field '{self._label()}' is already placed")
-        try:
+        with at_user_line():
             self._node = parent._node.place(self.dtype, self.name)
-        except CoreCompileError as e:
-            file, line, func = _user_location()
-            raise from_core_compile_error(e, func, file, line) from None
         self._state = parent._state
 
     def _label(self):
@@ -85,13 +62,11 @@ class Field:
     @property
     def bits_per_element(self):
         """Storage bits per element (quant fields: their bits in the container word)."""
-        from qtaichi.lang.memory import node_bits_per_element
         return node_bits_per_element(self._core_node())
 
     @property
     def nbytes(self):
         """Bytes of storage this field takes (see lang/memory.py for bit-level fields)."""
-        from qtaichi.lang.memory import node_nbytes
         return node_nbytes(self._core_node())
 
     def __repr__(self):
@@ -170,29 +145,3 @@ def _check_scalar(value, field):
         return value
     raise _error(TaichiTypeError, f"field '{field._label()}' holds {field.dtype} scalars, "
                  f"got {type(value).__name__} {value!r}")
-
-
-def field(dtype, shape=None, name="", offset=None, needs_grad=False, **_ignored):
-    """A scalar field of `dtype`. With `shape` (an int, a tuple, or `()` for a single value) it
-    is placed at once in a dense level of its own; without, place it with `ti.root...place(x)`."""
-    from qtaichi.lang.matrix import MatrixType
-
-    if isinstance(dtype, MatrixType):  # ti.field(ti.math.vec2, n): a vector field
-        return dtype.field(shape=shape, name=name, offset=offset)
-    state = runtime.get_program()
-    dt = types.resolve_field_dtype(dtype, state.config.default_ip, state.config.default_fp)
-    if dt is None:
-        raise _error(TaichiTypeError, f"ti.field needs a data type such as ti.f32, got {dtype!r}")
-    if offset is not None:
-        raise _error(TaichiError, "field offsets are not supported")
-    f = Field(dt, name)
-    if shape is None:
-        return f
-    if isinstance(shape, (int, np.integer)):
-        shape = (int(shape),)
-    shape = tuple(shape)
-    if shape == ():
-        snode.root.place(f)
-    else:
-        snode.root.dense(snode.axes(*range(len(shape))), shape).place(f)
-    return f

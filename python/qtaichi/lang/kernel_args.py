@@ -47,6 +47,13 @@ def ndarray(dtype=None, ndim=None, **kwargs):
 _NUMPY_TO_TYPE = {np.dtype(types.to_numpy_dtype(t)): t for t in types.all_types}
 
 
+class Ref:
+    """Something assignable: a field or ndarray element (global) or a local variable."""
+
+    def __init__(self, ptr, local=False):
+        self.ptr, self.local = ptr, local
+
+
 class NdarrayRef:
     """An ndarray argument inside a kernel: `arr[i, j]` and `arr.shape[k]`."""
 
@@ -56,8 +63,6 @@ class NdarrayRef:
         self.shape = shape  # IR extents of the outer dimensions
 
     def element_ref(self, tr, indices, node):
-        from qtaichi.lang.ast_expr import Ref
-
         if len(indices) != self.ndim:
             n, got = self.ndim, len(indices)
             raise tr.error(TaichiIndexError, f"ndarray '{self.name}' has {n} dimension"

@@ -9,6 +9,21 @@ import numpy as np
 
 from qtaichi.lang.errors import TaichiSyntaxError, TaichiTypeError
 
+
+def _field_factory(*args):
+    """`Matrix.field`, `Vector.field` and `MatrixType.field` make matrix fields; that module
+    (lang/matrix_field.py) lies above this one and registers its factory when imported."""
+    if _field_factories:
+        return _field_factories[0](*args)
+    raise RuntimeError("qtaichi.lang.matrix_field was not imported")
+
+
+_field_factories = []
+
+
+def register_field_factory(fn):
+    _field_factories[:] = [fn]
+
 _COMPONENTS = "xyzw"
 
 
@@ -83,9 +98,7 @@ class Matrix:
     @staticmethod
     def field(n, m, dtype, shape=None, name="", offset=None, needs_grad=False, layout=None,
               **_ignored):
-        from qtaichi.lang.matrix_field import matrix_field
-
-        return matrix_field(n, m, 2, dtype, shape, name, offset, layout)
+        return _field_factory(n, m, 2, dtype, shape, name, offset, layout)
 
     # ---- Python scope ----
     def to_numpy(self, dtype=None):
@@ -185,9 +198,7 @@ class Vector(Matrix):
     @staticmethod
     def field(n, dtype, shape=None, name="", offset=None, needs_grad=False, layout=None,
               **_ignored):
-        from qtaichi.lang.matrix_field import matrix_field
-
-        return matrix_field(n, 1, 1, dtype, shape, name, offset, layout)
+        return _field_factory(n, 1, 1, dtype, shape, name, offset, layout)
 
 
 def _row(r):
@@ -251,9 +262,7 @@ class MatrixType:
         return Matrix._make(flat, self.n, self.m, self.ndim, self.dtype)
 
     def field(self, shape=None, name="", offset=None, **kwargs):
-        from qtaichi.lang.matrix_field import matrix_field
-
-        return matrix_field(self.n, self.m, self.ndim, self.dtype, shape, name, offset, None)
+        return _field_factory(self.n, self.m, self.ndim, self.dtype, shape, name, offset, None)
 
     def __repr__(self):
         if self.ndim == 1:

@@ -4,10 +4,13 @@ Placing all components under one dense node gives the array-of-structures layout
 (`x[i]` is n consecutive values), and keeps the IR scalar: a kernel reads `x[i]` as n loads."""
 import numpy as np
 
-from qtaichi.lang import quant_access, runtime, snode, types
+from qtaichi import _core
+from qtaichi.lang import matrix, quant_access, runtime, snode, types
+from qtaichi.lang.diagnostics import user_error as _error
 from qtaichi.lang.errors import TaichiError, TaichiTypeError
-from qtaichi.lang.field import Field, _error
+from qtaichi.lang.field import Field
 from qtaichi.lang.matrix import Matrix
+from qtaichi.lang.quant_access import QuantField
 
 
 class MatrixField:
@@ -17,6 +20,10 @@ class MatrixField:
     def __init__(self, fields, n, m, ndim, name=""):
         self.fields, self.n, self.m, self.ndim, self.name = fields, n, m, ndim, name
         self.dtype = fields[0].dtype
+
+    def _layout_parts(self):
+        """Placed as its components side by side (array of structures, like Taichi)."""
+        return list(self.fields)
 
     @property
     def element_shape(self):
@@ -119,7 +126,8 @@ def matrix_field(n, m, ndim, dtype, shape, name, offset, layout):
         suffixes = [f"_{i}" for i in range(n)]
     else:
         suffixes = [f"_{i}{j}" for i in range(n) for j in range(m)]
-    comps = [Field(dt, f"{name}{s}" if name else "") for s in suffixes]
+    comps = [QuantField(dt, f"{name}{s}" if name else "") if isinstance(dt, _core.QuantType)
+             else Field(dt, f"{name}{s}" if name else "") for s in suffixes]
     mf = MatrixField(comps, n, m, ndim, name)
     if shape is None:
         return mf
@@ -131,3 +139,6 @@ def matrix_field(n, m, ndim, dtype, shape, name, offset, layout):
     else:
         snode.root.dense(snode.axes(*range(len(shape))), shape).place(*comps)
     return mf
+
+
+matrix.register_field_factory(matrix_field)

@@ -5,7 +5,9 @@ ast_expr.py). Called from Python scope, the math functions compute on Python num
 be shared; atomics only make sense in kernels."""
 import math
 
+from qtaichi.lang import types
 from qtaichi.lang.errors import TaichiSyntaxError
+from qtaichi.lang.matrix import Vector
 
 
 def sqrt(x):
@@ -77,8 +79,6 @@ def atan2(y, x):
 
 
 def cast(x, dtype):
-    from qtaichi.lang import types
-
     return types.to_numpy_dtype(dtype).type(x).item()
 
 
@@ -126,8 +126,6 @@ class grouped:  # noqa: N801 - Taichi's name
         self.target = target
 
     def __iter__(self):
-        from qtaichi.lang.matrix import Vector
-
         target = self.target
         if not isinstance(target, ndrange):
             target = ndrange(*target.shape)

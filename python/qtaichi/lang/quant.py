@@ -10,8 +10,9 @@ import builtins
 import numbers
 
 from qtaichi import _core
-from qtaichi.lang.errors import (CoreCompileError, TaichiTypeError, format_message,
-                                 from_core_compile_error)
+from qtaichi.lang import types
+from qtaichi.lang.diagnostics import core_call, user_error
+from qtaichi.lang.errors import TaichiTypeError
 
 QuantType = _core.QuantType
 QuantKind = _core.QuantKind
@@ -23,23 +24,11 @@ def is_quant(obj):
     return isinstance(obj, _core.QuantType)
 
 
-def _location():
-    from qtaichi.lang.field import _user_location
-
-    return _user_location()
-
-
 def _error(message):
-    file, line, func = _location()
-    return TaichiTypeError(format_message(message, file, line, func))
+    return user_error(TaichiTypeError, message)
 
 
-def _call(fn):
-    try:
-        return fn()
-    except CoreCompileError as e:
-        file, line, func = _location()
-        raise from_core_compile_error(e, func, file, line) from None
+_call = core_call
 
 
 def _bits(value, what, fn):
@@ -51,8 +40,6 @@ def _bits(value, what, fn):
 def _compute(compute, fn):
     if compute is None:
         return None
-    from qtaichi.lang import types
-
     t = types.resolve_dtype(compute, types.i32, types.f32)
     if t is None:
         raise _error(f"quant.{fn}: compute must be a primitive type such as ti.i32 or ti.f32, "

@@ -20,10 +20,11 @@ import numpy as np
 
 from qtaichi import _core
 from qtaichi.lang import types
-from qtaichi.lang.errors import (CoreCompileError, CoreRuntimeError, TaichiError,
-                                 TaichiTypeError, from_core_compile_error,
+from qtaichi.lang.diagnostics import at_user_line
+from qtaichi.lang.diagnostics import user_error as _error
+from qtaichi.lang.errors import (CoreRuntimeError, TaichiError, TaichiTypeError,
                                  from_core_runtime_error)
-from qtaichi.lang.field import Field, _check_scalar, _error, _user_location
+from qtaichi.lang.field import Field, _check_scalar
 from qtaichi.lang.quant import describe
 from qtaichi.lang.slots import MASK64, float_bits, from_slot
 
@@ -117,11 +118,8 @@ class QuantField(Field):
             raise _error(TaichiTypeError, f"field '{self._label()}' has the quant type "
                          f"{self.dtype}: place it through ti.BitpackedFields (bp.place(x); "
                          "ti.root.dense(ti.i, n).place(bp)) or under a quant_array")
-        try:
+        with at_user_line():
             self._node = parent._node.place_quant(self.dtype, self.name)
-        except CoreCompileError as e:
-            file, line, func = _user_location()
-            raise from_core_compile_error(e, func, file, line) from None
         self._state = parent._state
 
     def _bind_placed(self, node, state):
@@ -198,11 +196,8 @@ class QuantField(Field):
             else:
                 store_all(index, lambda comp: b.arg(comp))
             b.pop_block()
-        try:
+        with at_user_line():
             return prog.compile(k)
-        except CoreCompileError as e:
-            file, line, func = _user_location()
-            raise from_core_compile_error(e, func, file, line) from None
 
     def _launch(self, op, slots, group=None):
         prog, ck = self._kernel(op, group)

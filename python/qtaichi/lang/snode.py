@@ -2,8 +2,19 @@
 
 `ti.root` is a proxy: every use resolves to the current program's open tree, so after a kernel
 has run (which materializes the trees) new fields go into a fresh tree."""
+from qtaichi import _core
 from qtaichi.lang import runtime
-from qtaichi.lang.errors import TaichiError
+from qtaichi.lang.diagnostics import core_call as _call_core
+from qtaichi.lang.diagnostics import user_error
+from qtaichi.lang.errors import TaichiError, TaichiTypeError
+
+
+def check_container_bits(bits, what):
+    if isinstance(bits, bool) or not isinstance(bits, int) or \
+            not _core.is_valid_container_bits(bits):
+        raise user_error(TaichiTypeError, f"{what}: max_num_bits must be 8, 16, 32 or 64, got "
+                         f"{bits!r}")
+    return bits
 
 
 class Axes:
@@ -57,43 +68,41 @@ class SNode:
                                                                        list(sizes))))
 
     def quant_array(self, axes, dimensions, max_num_bits):
-        """prod(dimensions) quant int/fixed elements packed in one word per cell of this node
-        (lang/bitpacked.py); place exactly one quant field under it."""
-        from qtaichi.lang.bitpacked import quant_array
-
-        return quant_array(self, axes, dimensions, max_num_bits)
+        """prod(dimensions) quant int/fixed elements of one field packed in one unsigned word
+        per cell of this node; place exactly one quant field under it."""
+        self._state.check_alive("this layout node")
+        bits = check_container_bits(max_num_bits, "quant_array")
+        if isinstance(axes, int):
+            axes = Axes(axes)
+        if not isinstance(axes, Axes):
+            raise user_error(TaichiError,
+                             f"quant_array() needs axes such as ti.i or ti.ij, got {axes!r}")
+        sizes = _normalize_shape(dimensions)
+        if len(sizes) == 1 and len(axes.axes) > 1:
+            sizes = sizes * len(axes.axes)
+        if len(sizes) != len(axes.axes):
+            raise user_error(TaichiError, f"quant_array() got {len(axes.axes)} axes but "
+                             f"{len(sizes)} sizes")
+        return SNode(self._state,
+                     _call_core(lambda: self._node.quant_array(list(axes.axes), list(sizes),
+                                                               bits)))
 
     def place(self, *fields):
-        from qtaichi.lang.bitpacked import BitpackedFields
-        from qtaichi.lang.field import Field
-        from qtaichi.lang.matrix_field import MatrixField
-
+        """Places fields (and BitpackedFields) under this node. Anything placeable says how:
+        `_layout_parts()` (a vector/matrix field: its components side by side, AoS like Taichi)
+        and `_place_under(node)`; the layout knows no field class."""
         self._state.check_alive("this layout node")
-        # A vector/matrix field places its components side by side (AoS, like Taichi).
-        fields = [c for f in fields for c in (f.fields if isinstance(f, MatrixField) else [f])]
-        for f in fields:
-            if isinstance(f, BitpackedFields):  # a bit struct per cell holding its members
+        for obj in fields:
+            parts = obj._layout_parts() if hasattr(obj, "_layout_parts") else [obj]
+            for f in parts:
+                if not hasattr(f, "_place_under"):
+                    raise TaichiError(f"place() takes fields, got {f!r}")
                 f._place_under(self)
-                continue
-            if not isinstance(f, Field):
-                raise TaichiError(f"place() takes fields, got {f!r}")
-            f._place_under(self)
         return self
 
     @property
     def shape(self):
         return tuple(self._node.sizes)
-
-
-def _call_core(fn):
-    from qtaichi.lang.errors import CoreCompileError, from_core_compile_error
-    from qtaichi.lang.field import _user_location
-
-    try:
-        return fn()
-    except CoreCompileError as e:
-        file, line, func = _user_location()
-        raise from_core_compile_error(e, func, file, line) from None
 
 
 class _Root:
