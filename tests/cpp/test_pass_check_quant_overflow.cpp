@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "golden.h"
+#include "ir_test_util.h"
 #include "ir/builder.h"
 #include "ir/passes/passes.h"
 #include "ir/verifier.h"
@@ -43,10 +44,7 @@ struct OverflowTest : ::testing::Test {
     return b.global_store(b.global_ptr(fld, idx), v);
   }
   bool check(IrLog *log = nullptr) {
-    passes::type_check(k);
-    passes::simplify(k);
-    passes::offload(k);
-    passes::infer_thread_safety(k);
+    qtaichi::testing::run_passes_before(k, "check_quant_overflow");
     if (log) log->add("before", k);
     bool changed = passes::check_quant_overflow(k);
     if (log) log->add("after check_quant_overflow", k);

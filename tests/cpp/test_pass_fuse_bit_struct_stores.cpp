@@ -33,11 +33,7 @@ struct FuseTest : ::testing::Test, qtaichi::testing::KernelUnderTest {
 
   // The passes before fusion; with a log, records the IR before and after fusing.
   bool fuse(IrLog *log = nullptr) {
-    passes::type_check(k);
-    passes::simplify(k);
-    passes::offload(k);
-    passes::infer_thread_safety(k);
-    passes::lower_access(k);
+    qtaichi::testing::run_passes_before(k, "fuse_bit_struct_stores");
     if (log) log->add("before", k);
     bool changed = passes::fuse_bit_struct_stores(k);
     if (log) log->add("after fuse_bit_struct_stores", k);

@@ -43,12 +43,7 @@ struct LowerQuantTest : ::testing::Test, qtaichi::testing::KernelUnderTest {
 
   // Pipeline order up to lower_quant; with a log, the IR before and after it (and simplified).
   void lower(IrLog *log = nullptr) {
-    passes::type_check(k);
-    passes::simplify(k);
-    passes::offload(k);
-    passes::infer_thread_safety(k);
-    passes::lower_access(k);
-    passes::fuse_bit_struct_stores(k);
+    qtaichi::testing::run_passes_before(k, "lower_quant");
     passes::simplify(k);  // only to keep the goldens short: folds lower_access's offsets
     if (log) log->add("before", k);
     EXPECT_TRUE(passes::lower_quant(k));

@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "ir_test_util.h"
 #include "ir/builder.h"
 #include "ir/passes/passes.h"
 #include "ir/printer.h"
@@ -32,13 +33,8 @@ void build_scatter(Kernel *k, SNode *vx, SNode *vy, int n, int cells) {
   b.pop_block();
 }
 
-// The pipeline's passes that come before merge_atomics and matter for these kernels.
-void run_passes_before_merge(Kernel &k) {
-  for (auto pass : {passes::type_check, passes::simplify, passes::offload,
-                    passes::infer_thread_safety, passes::demote_atomics, passes::lower_access,
-                    passes::simplify})
-    pass(k);
-}
+// The pipeline's passes that come before merge_atomics, in its order.
+void run_passes_before_merge(Kernel &k) { qtaichi::testing::run_passes_before(k, "merge_atomics"); }
 
 }  // namespace
 
