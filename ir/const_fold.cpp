@@ -233,7 +233,11 @@ bool fold_unary(UnaryOp op, const Type *from, const Type *to, ConstValue a, Cons
       return true;
     }
     case UnaryOp::logic_not: out->i = from->is_float() ? a.f == 0 : a.i == 0; return true;
-    case UnaryOp::abs: out->i = wrap_int(a.i < 0 && from->is_signed() ? -a.i : a.i, to); return true;
+    case UnaryOp::abs: {  // abs(MIN) wraps to MIN: negate as unsigned (no signed overflow)
+      uint64_t u = static_cast<uint64_t>(a.i);
+      out->i = wrap_int(static_cast<int64_t>(a.i < 0 && from->is_signed() ? 0 - u : u), to);
+      return true;
+    }
     default: return false;
   }
 }
