@@ -10,11 +10,10 @@
 `BitpackedFields.place` records and checks its members at once (so an impossible layout is
 reported on the line that makes it); placing the BitpackedFields under a node creates the C++
 bit struct and makes one `place_bit_members` call per recorded `place` call."""
-from qtaichi import _core
 from qtaichi.lang.diagnostics import core_call as _core_call
 from qtaichi.lang.diagnostics import user_error as _error
 from qtaichi.lang.errors import TaichiCompilationError, TaichiError, TaichiTypeError
-from qtaichi.lang.quant import QuantKind, describe, is_quant
+from qtaichi.lang.quant import QuantKind, describe
 from qtaichi.lang.quant_access import QuantField
 from qtaichi.lang.snode import check_container_bits as _check_container_bits
 

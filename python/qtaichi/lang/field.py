@@ -4,7 +4,7 @@ import operator
 import numpy as np
 
 from qtaichi import _core
-from qtaichi.lang import runtime, types
+from qtaichi.lang import types
 from qtaichi.lang.diagnostics import at_user_line
 from qtaichi.lang.diagnostics import user_error as _error
 from qtaichi.lang.errors import TaichiError, TaichiIndexError, TaichiTypeError
