@@ -35,6 +35,19 @@ const char *binary_op_name(BinaryOp op) {
 
 bool is_comparison(BinaryOp op) { return op >= BinaryOp::cmp_lt && op <= BinaryOp::cmp_ne; }
 
+BinaryOp binary_op_of(AtomicOp op) {
+  switch (op) {
+    case AtomicOp::add: return BinaryOp::add;
+    case AtomicOp::sub: return BinaryOp::sub;
+    case AtomicOp::min: return BinaryOp::min;
+    case AtomicOp::max: return BinaryOp::max;
+    case AtomicOp::bit_and: return BinaryOp::bit_and;
+    case AtomicOp::bit_or: return BinaryOp::bit_or;
+    case AtomicOp::bit_xor: return BinaryOp::bit_xor;
+  }
+  return BinaryOp::add;
+}
+
 const char *atomic_op_name(AtomicOp op) {
   static const char *names[] = {"add", "sub", "min", "max", "bit_and", "bit_or", "bit_xor"};
   return names[static_cast<int>(op)];

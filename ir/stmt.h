@@ -264,6 +264,8 @@ class BitStructStoreStmt : public StmtBase<BitStructStoreStmt, StmtKind::BitStru
 };
 
 enum class AtomicOp { add, sub, min, max, bit_and, bit_or, bit_xor };
+// The binary operation an atomic applies to the old value and its operand.
+BinaryOp binary_op_of(AtomicOp op);
 const char *atomic_op_name(AtomicOp op);
 
 // Atomically updates *ptr (a global pointer, a temp, or an alloca) and yields the old value.

@@ -4,27 +4,21 @@
 // a native float atomic gets compare-and-swap loops, one without 8/16-bit CAS updates the
 // aligned 32-bit word, one with 32-bit indices gets 32-bit offsets. run_pipeline prints the
 // target at the head of the final IR, so the kernel-cache key follows it.
-#include <cstdint>
 #include <string>
+
+#include "runtime/device_caps.h"
 
 namespace qtaichi::ir {
 
 enum class Arch { cpu, cuda, vulkan };
 const char *arch_name(Arch arch);
 
-struct Target {
+// The device's capabilities (rt::DeviceCaps, reported by the device) and its arch.
+struct Target : rt::DeviceCaps {
   Arch arch = Arch::cpu;
-  // Compare-and-swap on 8/16/64-bit words (32-bit CAS every target has).
-  bool cas8 = true, cas16 = true, cas64 = true;
-  // Native float atomics (a single instruction, not a CAS loop) per width.
-  bool atomic_add_f32 = false, atomic_add_f64 = false;
-  bool atomic_minmax_f32 = false, atomic_minmax_f64 = false;
-  bool int64 = true;          // 64-bit integer arithmetic
-  bool atomic_int64 = true;   // 64-bit integer atomics (add, and, ...)
-  bool storage_8_16 = true;   // 8- and 16-bit loads and stores
-  int index_bits = 64;        // byte offsets: 64, or 32 (then a tree must fit in 2^31 bytes)
-  int64_t max_binding_bytes = INT64_MAX;  // the largest buffer one binding may address
-  int subgroup_size = 1;
+
+  Target() = default;
+  Target(Arch a, const rt::DeviceCaps &caps) : rt::DeviceCaps(caps), arch(a) {}
 
   bool has_cas(int bits) const {
     return bits == 32 || (bits == 8 && cas8) || (bits == 16 && cas16) || (bits == 64 && cas64);

@@ -10,20 +10,10 @@
 #include <vector>
 
 #include "runtime/context.h"
+#include "runtime/device_caps.h"
 #include "runtime/kernel_desc.h"
 
 namespace qtaichi::rt {
-
-// What the device can do; the compiler turns it into its ir::Target.
-struct DeviceCaps {
-  bool cas8 = true, cas16 = true, cas64 = true;
-  bool atomic_add_f32 = false, atomic_add_f64 = false;
-  bool atomic_minmax_f32 = false, atomic_minmax_f64 = false;
-  bool int64 = true, atomic_int64 = true, storage_8_16 = true;
-  int index_bits = 64;
-  int64_t max_binding_bytes = INT64_MAX;
-  int subgroup_size = 1;
-};
 
 // A block of device memory. Ids are the device's own; 0 is "none".
 struct Allocation {

@@ -36,7 +36,5 @@ class Backend {
 // this machine cannot run it.
 std::unique_ptr<Backend> make_backend(ir::Arch arch, const CompileConfig &config);
 std::unique_ptr<rt::Device> make_device(ir::Arch arch, const CompileConfig &config);
-// What the passes may assume on a device with these capabilities.
-ir::Target target_for(ir::Arch arch, const rt::DeviceCaps &caps);
 
 }  // namespace qtaichi

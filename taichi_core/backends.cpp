@@ -53,23 +53,5 @@ std::unique_ptr<rt::Device> make_device(ir::Arch arch, const CompileConfig &conf
   throw std::runtime_error(std::string("no ") + ir::arch_name(arch) + " device on this machine");
 }
 
-ir::Target target_for(ir::Arch arch, const rt::DeviceCaps &caps) {
-  ir::Target t;
-  t.arch = arch;
-  t.cas8 = caps.cas8;
-  t.cas16 = caps.cas16;
-  t.cas64 = caps.cas64;
-  t.atomic_add_f32 = caps.atomic_add_f32;
-  t.atomic_add_f64 = caps.atomic_add_f64;
-  t.atomic_minmax_f32 = caps.atomic_minmax_f32;
-  t.atomic_minmax_f64 = caps.atomic_minmax_f64;
-  t.int64 = caps.int64;
-  t.atomic_int64 = caps.atomic_int64;
-  t.storage_8_16 = caps.storage_8_16;
-  t.index_bits = caps.index_bits;
-  t.max_binding_bytes = caps.max_binding_bytes;
-  t.subgroup_size = caps.subgroup_size;
-  return t;
-}
 
 }  // namespace qtaichi

@@ -60,7 +60,7 @@ Program::Program(const CompileConfig &config) : config_(config), disk_cache_("")
                                                         : config_.cache_dir);
   device_ = make_device(config_.arch, config_);
   backend_ = make_backend(config_.arch, config_);
-  target_ = config_.target ? *config_.target : target_for(config_.arch, device_->caps());
+  target_ = config_.target ? *config_.target : ir::Target(config_.arch, device_->caps());
 }
 
 Program::~Program() {
@@ -141,11 +141,13 @@ std::unique_ptr<ir::Kernel> Program::create_kernel(const std::string &name) cons
 }
 
 namespace {
-// The launch description of a lowered kernel (tasks come from the backend).
-rt::KernelDesc describe(const ir::Kernel &k, int num_trees) {
+// The launch description of a lowered kernel (tasks come from the backend), and the source
+// locations of its assertions (by error code - 1).
+rt::KernelDesc describe(const ir::Kernel &k, int num_trees, std::vector<ir::SourceLoc> *locs) {
   rt::KernelDesc d;
   d.name = k.name;
   std::vector<int> slots = ir::arg_slots(k.args);
+  for (int t = 0; t < num_trees; t++) d.bindings.push_back({rt::BindingKind::tree, t});
   for (size_t i = 0; i < k.args.size(); i++) {
     d.args.push_back({k.args[i].name, k.args[i].type->str(), k.args[i].ndim, slots[i]});
     if (k.args[i].ndim > 0) d.bindings.push_back({rt::BindingKind::ndarray, static_cast<int>(i)});
@@ -153,16 +155,17 @@ rt::KernelDesc describe(const ir::Kernel &k, int num_trees) {
   d.num_arg_slots = slots.back();
   d.ret_type = k.ret_type->str();
   d.temp_bytes = k.temp_bytes;
-  for (int t = 0; t < num_trees; t++) d.bindings.insert(d.bindings.begin() + t, {rt::BindingKind::tree, t});
   d.bindings.push_back({rt::BindingKind::temps, 0});
   d.bindings.push_back({rt::BindingKind::args, 0});
   d.bindings.push_back({rt::BindingKind::result, 0});
   d.bindings.push_back({rt::BindingKind::error, 0});
   // From this kernel's IR: cached code may come from another kernel with other source lines.
-  for (const ir::AssertStmt *a : ir::assertions_in_order(k))
+  for (const ir::AssertStmt *a : ir::assertions_in_order(k)) {
     d.assertions.push_back({a->message, a->loc.file ? *a->loc.file : "", a->loc.line,
                             std::min<int>(static_cast<int>(a->ops.size()) - 1, rt::kMaxAssertArgs),
                             a->index_check});
+    locs->push_back(a->loc);
+  }
   return d;
 }
 }  // namespace
@@ -183,9 +186,7 @@ CompiledKernel *Program::compile(ir::Kernel &k) {
   ck->args_ = kernel->args;
   ck->ret_type_ = kernel->ret_type;
   ck->final_ir_ = ir::print_kernel(*kernel);
-  ck->desc_ = describe(*kernel, num_trees());
-  for (const ir::AssertStmt *a : ir::assertions_in_order(*kernel))
-    ck->assertion_locs_.push_back(a->loc);
+  ck->desc_ = describe(*kernel, num_trees(), &ck->assertion_locs_);
   // The printed final IR holds everything the code depends on (layout offsets and the target
   // included).
   std::string config_text = "opt=" + std::to_string(config_.opt_level);

@@ -9,21 +9,6 @@
 
 namespace qtaichi::ir::passes {
 
-namespace {
-BinaryOp binary_of(AtomicOp op) {
-  switch (op) {
-    case AtomicOp::add: return BinaryOp::add;
-    case AtomicOp::sub: return BinaryOp::sub;
-    case AtomicOp::min: return BinaryOp::min;
-    case AtomicOp::max: return BinaryOp::max;
-    case AtomicOp::bit_and: return BinaryOp::bit_and;
-    case AtomicOp::bit_or: return BinaryOp::bit_or;
-    case AtomicOp::bit_xor: return BinaryOp::bit_xor;
-  }
-  return BinaryOp::add;
-}
-}  // namespace
-
 bool demote_atomics(Kernel &k) {
   bool changed = false;
   Builder b(&k);
@@ -38,7 +23,7 @@ bool demote_atomics(Kernel &k) {
     b.set_insert_before(s);
     b.set_loc(s->loc);
     Stmt *old = local ? b.local_load(a->ptr()) : b.global_load(a->ptr());
-    Stmt *updated = b.binary(binary_of(a->op), old, a->value());
+    Stmt *updated = b.binary(binary_op_of(a->op), old, a->value());
     // u1 arithmetic yields i32: store the variable's own type back.
     if (updated->ret_type != a->ptr()->ret_type) updated = b.cast(updated, a->ptr()->ret_type);
     if (local) b.local_store(a->ptr(), updated);

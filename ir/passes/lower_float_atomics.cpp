@@ -41,15 +41,6 @@ std::unique_ptr<Stmt> integer_view(const Stmt *ptr, Builder &b) {
   return view;
 }
 
-BinaryOp binary_of(AtomicOp op) {
-  switch (op) {
-    case AtomicOp::add: return BinaryOp::add;
-    case AtomicOp::sub: return BinaryOp::sub;
-    case AtomicOp::min: return BinaryOp::min;
-    default: return BinaryOp::max;
-  }
-}
-
 }  // namespace
 
 bool lower_float_atomics(Kernel &k) {
@@ -76,7 +67,7 @@ bool lower_float_atomics(Kernel &k) {
     b.cas_loop(ptr, [&](Stmt *old_bits) {
       Stmt *old = b.bit_cast(old_bits, ft);
       b.local_store(result, old);
-      return b.bit_cast(b.binary(binary_of(a->op), old, a->value()), it);
+      return b.bit_cast(b.binary(binary_op_of(a->op), old, a->value()), it);
     });
     replace_all_uses(k.body.get(), a, b.local_load(result));
     a->parent->erase(a);

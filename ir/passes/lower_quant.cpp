@@ -333,10 +333,7 @@ class LowerQuant {
         // Exact in digits, wrapping modulo 2^bits.
         Stmt *od = codec.extract(old, b_.cast(a->bit_offset(), codec.work_type()), q->digits_bits());
         Stmt *dv = codec.encode_int_digits(q, at->value());
-        BinaryOp op = at->op == AtomicOp::add ? BinaryOp::add
-                      : at->op == AtomicOp::sub ? BinaryOp::sub
-                      : at->op == AtomicOp::bit_and ? BinaryOp::bit_and
-                      : at->op == AtomicOp::bit_or ? BinaryOp::bit_or : BinaryOp::bit_xor;
+        BinaryOp op = binary_op_of(at->op);
         w.digits = b_.binary(BinaryOp::bit_and, b_.binary(op, od, dv), codec.mask(q->digits_bits()));
       } else {
         if (q->kind() == QuantKind::float_ && (at->op == AtomicOp::bit_and ||
@@ -344,9 +341,7 @@ class LowerQuant {
                                                at->op == AtomicOp::bit_xor))
           compile_error(ErrorKind::type, "bit atomics need an integer field, '" + f->str() +
                                              "' is " + q->str(), at->loc);
-        BinaryOp op = at->op == AtomicOp::add ? BinaryOp::add
-                      : at->op == AtomicOp::sub ? BinaryOp::sub
-                      : at->op == AtomicOp::min ? BinaryOp::min : BinaryOp::max;
+        BinaryOp op = binary_op_of(at->op);
         Stmt *operand = at->value();
         if (op == BinaryOp::min || op == BinaryOp::max) operand = clamp_to_range(q, operand);
         w.value = b_.binary(op, old_value, operand);

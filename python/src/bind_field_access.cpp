@@ -104,12 +104,12 @@ bool is_c_contiguous(const SNode *f) {
   return true;
 }
 
-template <typename Fn>
-void for_each_element(const SNode *f, Fn fn) {
+// Per axis, the byte offset each index contributes (a field's offset is base_offset + their
+// sum: the contributions of the axes are independent, see ir::AxisTerm).
+std::vector<std::vector<int64_t>> axis_tables(const SNode *f) {
   const auto &shape = f->shape();
-  int n = f->num_axes();
-  std::vector<std::vector<int64_t>> table(n);
-  for (int a = 0; a < n; a++) {
+  std::vector<std::vector<int64_t>> table(static_cast<size_t>(f->num_axes()));
+  for (int a = 0; a < f->num_axes(); a++) {
     table[a].assign(static_cast<size_t>(shape[a]), 0);
     for (const ir::AxisTerm &t : f->terms()) {
       if (t.axis != a) continue;
@@ -120,6 +120,14 @@ void for_each_element(const SNode *f, Fn fn) {
       }
     }
   }
+  return table;
+}
+
+template <typename Fn>
+void for_each_element(const SNode *f, Fn fn) {
+  const auto &shape = f->shape();
+  int n = f->num_axes();
+  std::vector<std::vector<int64_t>> table = axis_tables(f);
   int64_t total = f->num_elements();
   std::vector<int64_t> idx(n, 0);
   for (int64_t flat = 0; flat < total; flat++) {
@@ -133,10 +141,12 @@ void for_each_element(const SNode *f, Fn fn) {
   }
 }
 
-// The bytes [begin, end) of its tree that hold a field's elements.
+// The bytes [begin, end) of its tree that hold a field's elements: the last element is the sum
+// of each axis's largest contribution (no pass over the elements).
 std::pair<int64_t, int64_t> field_span(const SNode *f) {
   int64_t last = f->base_offset();
-  for_each_element(f, [&](int64_t off, int64_t) { last = std::max(last, off); });
+  for (const auto &t : axis_tables(f))
+    if (!t.empty()) last += *std::max_element(t.begin(), t.end());
   return {f->base_offset(), last + f->dtype()->bytes()};
 }
 

@@ -12,6 +12,9 @@ import pytest
 import archs
 import qtaichi as ti
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "fuzz"))
+import reference as fuzz_reference  # noqa: E402  (the fuzzer's reference of the same rules)
+
 
 def test_two_ndarrays_of_one_dtype_are_different_memory():
     @ti.kernel
@@ -221,27 +224,6 @@ def test_shared_exponent_vector_assignment_writes_together():
     assert v.to_numpy()[0].tolist() == [1.0, 1.0]
 
 
-def py_floordiv_mod_f32(a, b):
-    """Python's float divmod rule evaluated in f32 arithmetic (docs/semantics.md)."""
-    f = np.float32
-    a, b = f(a), f(b)
-    m = np.fmod(a, b)
-    div = f((a - m) / b)
-    if m != 0:
-        if (b < 0) != (m < 0):
-            m = f(m + b)
-            div = f(div - f(1))
-    else:
-        m = f(math.copysign(0.0, b))
-    if div != 0:
-        fd = np.floor(div)
-        if f(div - fd) > f(0.5):
-            fd = f(fd + f(1))
-    else:
-        fd = f(math.copysign(0.0, a / b))
-    return fd, m
-
-
 @pytest.mark.parametrize("dtype", [ti.f32, ti.f64])
 def test_float_mod_and_floordiv_are_pythons_at_run_time_and_folded(dtype):
     archs.init(default_fp=dtype)  # literals in the tested precision
@@ -267,7 +249,7 @@ def test_float_mod_and_floordiv_are_pythons_at_run_time_and_folded(dtype):
         if dtype == ti.f64:
             fd, m = a // b, a % b
         else:
-            fd, m = py_floordiv_mod_f32(a, b)
+            fd, m = fuzz_reference.py_divmod_float(np.float32(a), np.float32(b), "f32")
         assert got[0, j] == m and math.copysign(1, got[0, j]) == math.copysign(1, m), (a, b)
         assert got[2, j] == m, (a, b)
         assert got[1, j] == fd and got[3, j] == fd, (a, b)

@@ -13,7 +13,6 @@ does the same. The kernels are compiled on first use and cached per field:
     fill       (v)                               for f in range(n): field[unflatten(f)] = v
 
 Whole-field copies go through a flat C-order 1-D array (reshaped in numpy)."""
-import math
 import operator
 
 import numpy as np
@@ -26,22 +25,18 @@ from qtaichi.lang.errors import (CoreRuntimeError, TaichiError, TaichiTypeError,
                                  from_core_runtime_error)
 from qtaichi.lang.field import Field, _check_scalar
 from qtaichi.lang.quant import describe
-from qtaichi.lang.slots import MASK64, float_bits, from_slot
+from qtaichi.lang.slots import MASK64, float_bits, from_slot, int_bits
 
 def _slot(value, t):
     """The 64-bit argument slot holding `value` converted to the primitive type `t` the way a
-    kernel converts it (floats truncate toward zero into ints; ints wrap)."""
+    kernel converts it."""
     if isinstance(value, np.generic):
         value = value.item()
     if t.is_float():
         return float_bits(value, t)
-    if isinstance(value, float):
-        # As a kernel converts: truncate toward zero, saturate at the type's range, NaN -> 0.
-        if math.isnan(value):
-            return 0
-        lo, hi = types.int_range(t)
-        value = hi if value >= hi else lo if value <= lo else int(value)
-    return operator.index(value) & MASK64
+    if not isinstance(value, float):
+        value = operator.index(value)  # a bool or an integer; anything else is a TypeError
+    return int_bits(value, t)
 
 
 def _as_compute(arr, t):

@@ -18,6 +18,18 @@ def float_bits(value, t):
         return struct.unpack("<I", struct.pack("<f", math.copysign(math.inf, value)))[0]
 
 
+def int_bits(value, t):
+    """The slot of a number converted to the integer type `t` as a kernel converts it: ints
+    wrap; floats truncate toward zero and saturate at t's range, NaN gives 0."""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return 0
+        n = t.bits
+        lo, hi = (-(1 << (n - 1)), (1 << (n - 1)) - 1) if t.is_signed() else (0, (1 << n) - 1)
+        value = hi if value >= hi else lo if value <= lo else int(value)
+    return int(value) & MASK64
+
+
 def from_slot(bits, t):
     """The Python number a slot holds for the primitive type `t`."""
     if t.is_float():

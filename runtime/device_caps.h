@@ -1,0 +1,22 @@
+#pragma once
+// What a device can do: filled by each rt::Device from its driver's answers, and the base of
+// the compiler's ir::Target (which adds the arch), so the two never drift apart.
+#include <cstdint>
+
+namespace qtaichi::rt {
+
+struct DeviceCaps {
+  // Compare-and-swap on 8/16/64-bit words (32-bit CAS every device has).
+  bool cas8 = true, cas16 = true, cas64 = true;
+  // Native float atomics (a single instruction, not a CAS loop) per width.
+  bool atomic_add_f32 = false, atomic_add_f64 = false;
+  bool atomic_minmax_f32 = false, atomic_minmax_f64 = false;
+  bool int64 = true;          // 64-bit integer arithmetic
+  bool atomic_int64 = true;   // 64-bit integer atomics (add, and, ...)
+  bool storage_8_16 = true;   // 8- and 16-bit loads and stores
+  int index_bits = 64;        // byte offsets: 64, or 32 (then a tree must fit in 2^31 bytes)
+  int64_t max_binding_bytes = INT64_MAX;  // the largest buffer one binding may address
+  int subgroup_size = 1;
+};
+
+}  // namespace qtaichi::rt
