@@ -1,6 +1,6 @@
 #pragma once
 // The device interface: memory, loaded code and launches, one implementation per arch (the CPU
-// thread pool now; Vulkan and CUDA next). The compiler (taichi_core) and the app runtime both
+// thread pool, CUDA; Vulkan next). The compiler (taichi_core) and the app runtime both
 // drive kernels through it, with a KernelDesc saying how to launch each one. Nothing here
 // knows the IR or LLVM.
 #include <cstddef>
@@ -29,7 +29,9 @@ class Executable {
 };
 
 struct LaunchArgs {
-  const uint64_t *args = nullptr;  // desc.num_arg_slots 64-bit slots
+  // desc.num_arg_slots 64-bit slots. An ndarray's data pointer is host memory: a GPU device
+  // copies the array in before the launch and back after it.
+  const uint64_t *args = nullptr;
   std::vector<Allocation> trees;   // by tree id
   uint64_t rand_seed = 0;
   uint64_t launch_id = 0;
@@ -57,6 +59,11 @@ class Device {
   // Runs the kernel's tasks in order; launches from several host threads are safe.
   virtual LaunchResult launch(const Executable &exe, const KernelDesc &desc,
                               const LaunchArgs &args) = 0;
+  // Loads code compiled ahead of this call (PTX for CUDA) whose entry points are the tasks'
+  // symbols. Throws std::runtime_error naming what is wrong; a device whose code is never an
+  // artifact (the CPU JIT) says so.
+  virtual std::unique_ptr<Executable> load(const std::string &artifact,
+                                           const std::vector<TaskDesc> &tasks);
   virtual void synchronize() = 0;
 };
 

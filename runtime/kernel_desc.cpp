@@ -31,4 +31,12 @@ KernelDesc KernelDesc::from_json(const std::string &text) {
   }
 }
 
+int dtype_bytes(const std::string &dtype) {
+  if (dtype == "u1" || dtype == "i8" || dtype == "u8") return 1;
+  if (dtype == "i16" || dtype == "u16") return 2;
+  if (dtype == "i32" || dtype == "u32" || dtype == "f32") return 4;
+  if (dtype == "i64" || dtype == "u64" || dtype == "f64") return 8;
+  return 0;
+}
+
 }  // namespace qtaichi::rt

@@ -50,6 +50,9 @@ struct AssertionDesc {
   bool operator==(const AssertionDesc &) const = default;
 };
 
+// Bytes of one element of a primitive type named as in ArgDesc::dtype; 0 for an unknown name.
+int dtype_bytes(const std::string &dtype);
+
 struct KernelDesc {
   std::string name;
   std::vector<ArgDesc> args;

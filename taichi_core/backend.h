@@ -32,9 +32,16 @@ class Backend {
                                 const std::string *cached, bool listing) = 0;
 };
 
+// Whether this machine can run kernels on `arch`; when not, *why_not says why.
+bool arch_available(ir::Arch arch, std::string *why_not = nullptr);
+// What every device of the arch can do (the capabilities kernels are compiled for when no
+// device is at hand: compiling only, or ahead of time).
+rt::DeviceCaps arch_caps(ir::Arch arch);
 // The backend and device of an arch; throws std::runtime_error naming what is missing when
-// this machine cannot run it.
-std::unique_ptr<Backend> make_backend(ir::Arch arch, const CompileConfig &config);
+// this machine cannot run it. The backend loads what it compiles into `device`; with a null
+// device it only compiles (BackendOutput::executable stays empty).
+std::unique_ptr<Backend> make_backend(ir::Arch arch, const CompileConfig &config,
+                                      rt::Device *device);
 std::unique_ptr<rt::Device> make_device(ir::Arch arch, const CompileConfig &config);
 
 }  // namespace qtaichi

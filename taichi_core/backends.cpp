@@ -1,14 +1,30 @@
-// The backends and devices by arch (the CPU today).
+// The backends and devices by arch: the CPU (LLVM JIT) and CUDA (LLVM NVPTX -> PTX).
+#include <cstdlib>
 #include <stdexcept>
 
 #include "codegen/cpu/cpu_jit.h"
+#include "codegen/cuda/ptx_compiler.h"
+#include "ir/error.h"
 #include "runtime/cpu/cpu_device.h"
+#include "runtime/cuda/cuda_device.h"
 #include "taichi_core/backend.h"
 #include "taichi_core/program.h"
 
 namespace qtaichi {
 
 namespace {
+
+rt::TaskDesc task_desc(const codegen::LlvmTask &t) {
+  rt::TaskDesc d;
+  d.kind = t.range_for ? rt::TaskKind::range_for : rt::TaskKind::serial;
+  d.symbol = t.symbol;
+  d.begin = t.begin;
+  d.end = t.end;
+  d.begin_temp = t.begin_temp;
+  d.end_temp = t.end_temp;
+  d.block_dim = t.block_dim;
+  return d;
+}
 
 class CpuBackend : public Backend {
  public:
@@ -40,18 +56,85 @@ class CpuBackend : public Backend {
   codegen::CpuJit jit_;
 };
 
+// PTX for the device's SM and driver; without a device (compiling only) for
+// QTAICHI_CUDA_SM (default 80) and the least PTX ISA that SM needs.
+codegen::PtxTarget ptx_target_for(rt::Device *device) {
+  if (auto *cuda = dynamic_cast<rt::CudaDevice *>(device))
+    return codegen::PtxTarget::for_device(cuda->compute_capability(), cuda->driver_version());
+  int sm = 80;
+  if (const char *env = std::getenv("QTAICHI_CUDA_SM")) sm = std::atoi(env);
+  return codegen::PtxTarget::for_device(sm, 0);
+}
+
+class CudaBackend : public Backend {
+ public:
+  CudaBackend(int opt_level, rt::Device *device)
+      : compiler_(ptx_target_for(device), opt_level), device_(device) {}
+  std::string target_id() const override { return compiler_.target_id(); }
+
+  BackendOutput compile(const ir::Kernel &kernel, const std::string &symbol_prefix,
+                        const std::string *cached, bool listing) override {
+    BackendOutput out;
+    std::vector<codegen::LlvmTask> tasks;
+    std::string ptx;
+    if (cached) {
+      tasks = compiler_.tasks(kernel, symbol_prefix);
+      ptx = *cached;
+    } else {
+      codegen::PtxKernel k = compiler_.compile(kernel, symbol_prefix, listing);
+      tasks = std::move(k.tasks);
+      ptx = std::move(k.ptx);
+      out.object = ptx;
+      if (listing) out.listing = k.llvm_ir + "\n" + ptx;
+    }
+    for (const codegen::LlvmTask &t : tasks) out.tasks.push_back(task_desc(t));
+    if (device_) {
+      try {
+        out.executable = device_->load(ptx, out.tasks);
+      } catch (const std::runtime_error &e) {
+        throw ir::CompileError(ir::ErrorKind::internal, e.what());
+      }
+    }
+    return out;
+  }
+
+ private:
+  codegen::PtxCompiler compiler_;
+  rt::Device *device_;  // null: compile only
+};
+
 }  // namespace
 
-std::unique_ptr<Backend> make_backend(ir::Arch arch, const CompileConfig &config) {
+bool arch_available(ir::Arch arch, std::string *why_not) {
+  switch (arch) {
+    case ir::Arch::cpu: return true;
+    case ir::Arch::cuda: return rt::CudaDevice::available(why_not);
+    case ir::Arch::vulkan:
+      if (why_not) *why_not = "the Vulkan backend is not built into this qtaichi yet";
+      return false;
+  }
+  return false;
+}
+
+rt::DeviceCaps arch_caps(ir::Arch arch) {
+  if (arch == ir::Arch::cuda) return rt::CudaDevice::arch_caps();
+  return rt::DeviceCaps{};
+}
+
+std::unique_ptr<Backend> make_backend(ir::Arch arch, const CompileConfig &config,
+                                      rt::Device *device) {
   if (arch == ir::Arch::cpu) return std::make_unique<CpuBackend>(config.opt_level);
+  if (arch == ir::Arch::cuda) return std::make_unique<CudaBackend>(config.opt_level, device);
   throw std::runtime_error(std::string("the ") + ir::arch_name(arch) +
                            " backend is not built into this qtaichi");
 }
 
 std::unique_ptr<rt::Device> make_device(ir::Arch arch, const CompileConfig &config) {
   if (arch == ir::Arch::cpu) return std::make_unique<rt::CpuDevice>(config.num_threads);
-  throw std::runtime_error(std::string("no ") + ir::arch_name(arch) + " device on this machine");
+  if (arch == ir::Arch::cuda) return std::make_unique<rt::CudaDevice>();
+  std::string why;
+  arch_available(arch, &why);
+  throw std::runtime_error(std::string("no ") + ir::arch_name(arch) + " device: " + why);
 }
-
 
 }  // namespace qtaichi

@@ -8,6 +8,7 @@
 #include <new>
 #include <optional>
 
+#include "ir/clone.h"
 #include "ir/error.h"
 #include "ir/pipeline.h"
 #include "ir/printer.h"
@@ -59,8 +60,34 @@ Program::Program(const CompileConfig &config) : config_(config), disk_cache_("")
     disk_cache_ = KernelCache(config_.cache_dir.empty() ? KernelCache::default_dir()
                                                         : config_.cache_dir);
   device_ = make_device(config_.arch, config_);
-  backend_ = make_backend(config_.arch, config_);
+  backend_ = make_backend(config_.arch, config_, device_.get());
   target_ = config_.target ? *config_.target : ir::Target(config_.arch, device_->caps());
+  if (const char *also = std::getenv("QTAICHI_ALSO_COMPILE_FOR"); also && *also) {
+    std::string name = also;
+    if (name != "cuda")
+      throw std::runtime_error("QTAICHI_ALSO_COMPILE_FOR=" + name + ": only cuda can be "
+                               "compiled for alongside another arch");
+    shadow_ = std::make_unique<Shadow>();
+    shadow_->arch = ir::Arch::cuda;
+    shadow_->target = ir::Target(ir::Arch::cuda, arch_caps(ir::Arch::cuda));
+    shadow_->backend = make_backend(ir::Arch::cuda, config_, nullptr);
+  }
+}
+
+void Program::shadow_compile(std::unique_ptr<ir::Kernel> kernel) {
+  ir::PipelineOptions opt;
+  ir::run_pipeline(*kernel, shadow_->target, opt);
+  std::string key = KernelCache::make_key(ir::print_kernel(*kernel),
+                                          "opt=" + std::to_string(config_.opt_level),
+                                          shadow_->backend->target_id());
+  if (!shadow_->done.emplace(key, true).second) return;
+  try {
+    shadow_->backend->compile(*kernel, "qti_" + key, nullptr, false);
+  } catch (const ir::CompileError &e) {
+    throw ir::CompileError(e.kind(), std::string("compiling for ") +
+                           ir::arch_name(shadow_->arch) + " too (QTAICHI_ALSO_COMPILE_FOR): " +
+                           e.what(), e.loc());
+  }
 }
 
 Program::~Program() {
@@ -178,6 +205,7 @@ CompiledKernel *Program::compile(ir::Kernel &k) {
   ir::Kernel *kernel = &k;
   auto start = std::chrono::steady_clock::now();
   materialize();  // layouts are needed by lower_access
+  std::unique_ptr<ir::Kernel> shadow = shadow_ ? ir::clone_kernel(*kernel) : nullptr;
   ir::PipelineOptions opt;
   opt.print_ir = config_.print_ir;
   ir::run_pipeline(*kernel, target_, opt);
@@ -221,6 +249,7 @@ CompiledKernel *Program::compile(ir::Kernel &k) {
   if (config_.log_compile)
     std::fprintf(stderr, "[qtaichi] kernel %s: compiled in %.2f ms (cache %s)\n",
                  ck->name_.c_str(), ck->compile_ms_, ck->cache_hit_ ? "hit" : "miss");
+  if (shadow) shadow_compile(std::move(shadow));
   // The IR is no longer needed: free it (the caller still owns the empty kernel).
   k.body = std::make_unique<ir::Block>(nullptr);
   k.consumed = true;

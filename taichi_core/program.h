@@ -131,6 +131,16 @@ class Program {
   std::vector<std::unique_ptr<CompiledKernel>> compiled_;
   std::unique_ptr<rt::Device> device_;
   std::unique_ptr<Backend> backend_;
+  // QTAICHI_ALSO_COMPILE_FOR=<arch>: every kernel is compiled for that arch too, without
+  // running it (with QTAICHI_DUMP_PTX the CUDA code is written out for ptxas to check).
+  struct Shadow {
+    ir::Arch arch;
+    ir::Target target;
+    std::unique_ptr<Backend> backend;
+    std::unordered_map<std::string, bool> done;  // by cache key
+  };
+  std::unique_ptr<Shadow> shadow_;
+  void shadow_compile(std::unique_ptr<ir::Kernel> kernel);
   KernelCache disk_cache_;
   struct Cached {
     std::shared_ptr<rt::Executable> code;

@@ -4,10 +4,15 @@
 Exit status is non-zero when anything failed or when no test ran.
 """
 import argparse
+import concurrent.futures
+import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
+
+PTX_ARCHS = ("sm_80", "sm_90")
 
 
 def run(cmd):
@@ -16,6 +21,45 @@ def run(cmd):
     sys.stdout.write(proc.stdout)
     sys.stdout.flush()
     return proc.returncode, proc.stdout
+
+
+def find_ptxas():
+    for p in (os.environ.get("QTAICHI_PTXAS"), shutil.which("ptxas"),
+              os.path.join(os.environ.get("CUDA_HOME", "/usr/local/cuda"), "bin", "ptxas")):
+        if p and os.path.isfile(p) and os.access(p, os.X_OK):
+            return p
+    return None
+
+
+def check_ptx(ptx_dir):
+    """Assembles every kernel the Python suite compiled for CUDA with ptxas, for each of
+    PTX_ARCHS. The whole check counts as one test. Returns (passed, failed, skipped)."""
+    ptxas = find_ptxas()
+    files = sorted(glob.glob(os.path.join(ptx_dir, "*.ptx")))
+    if ptxas is None:
+        print("PTX check skipped: ptxas not found (install CUDA or set QTAICHI_PTXAS)")
+        return 0, 0, 1
+    if not files:
+        print(f"PTX check: no PTX was written to {ptx_dir}")
+        return 0, 1, 0
+
+    def assemble(job):
+        path, arch = job
+        proc = subprocess.run([ptxas, f"-arch={arch}", path, "-o", os.devnull],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return path, arch, proc.returncode, proc.stdout
+
+    jobs = [(f, a) for f in files for a in PTX_ARCHS]
+    bad = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for path, arch, rc, text in pool.map(assemble, jobs):
+            if rc != 0:
+                bad.append((path, arch, text))
+    for path, arch, text in bad[:20]:
+        print(f"ptxas -arch={arch} {path} failed:\n{text}")
+    print(f"PTX check: {len(files)} kernels x {len(PTX_ARCHS)} archs with {ptxas}: "
+          f"{len(jobs) - len(bad)} assembled, {len(bad)} rejected")
+    return (0, 1, 0) if bad else (1, 0, 0)
 
 
 def main():
@@ -40,7 +84,14 @@ def main():
         failed += 1  # ctest itself failed
     cpp = (passed, failed)
 
+    # Every kernel the Python suite compiles is also compiled for CUDA (no GPU needed) and its
+    # PTX kept, for ptxas to check below.
+    ptx_dir = os.path.abspath(os.path.join(args.build, "ptx-check"))
+    shutil.rmtree(ptx_dir, ignore_errors=True)
+    os.environ["QTAICHI_ALSO_COMPILE_FOR"] = "cuda"
+    os.environ["QTAICHI_DUMP_PTX"] = ptx_dir
     rc, out = run([args.python, "-m", "pytest", "tests/python", "-q", "-p", "no:cacheprovider"])
+    del os.environ["QTAICHI_ALSO_COMPILE_FOR"], os.environ["QTAICHI_DUMP_PTX"]
     tail = out.strip().splitlines()[-1] if out.strip() else ""
     counts = {k: int(v) for v, k in re.findall(r"(\d+) (passed|failed|errors?|skipped)", tail)}
     passed += counts.get("passed", 0)
@@ -49,8 +100,11 @@ def main():
     if rc not in (0, 5) and not counts:
         failed += 1  # pytest crashed before reporting
 
-    print(f"C++: {cpp[0]} passed, {cpp[1]} failed; Python: {passed - cpp[0]} passed, "
-          f"{failed - cpp[1]} failed, {skipped} skipped")
+    py = (passed - cpp[0], failed - cpp[1], skipped)
+    ptx = check_ptx(ptx_dir)
+    passed, failed, skipped = passed + ptx[0], failed + ptx[1], skipped + ptx[2]
+    print(f"C++: {cpp[0]} passed, {cpp[1]} failed; Python: {py[0]} passed, {py[1]} failed, "
+          f"{py[2]} skipped; PTX check: {'passed' if ptx[0] else 'failed' if ptx[1] else 'skipped'}")
     print(f"summary: {passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed or passed == 0 else 0
 

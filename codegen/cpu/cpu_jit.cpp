@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "codegen/cpu/cpu_hooks.h"
 #include "ir/error.h"
 
 namespace qtaichi::codegen {
@@ -118,7 +119,8 @@ std::unique_ptr<CpuKernel> CpuJit::compile(const ir::Kernel &kernel,
                                            const std::string *cached_object,
                                            std::string *new_object, bool keep_llvm_ir) {
   // Emission is cheap and gives the task table either way.
-  LlvmKernel lk = emit_llvm(kernel, symbol_prefix);
+  CpuHooks hooks;
+  LlvmKernel lk = emit_llvm(kernel, symbol_prefix, hooks);
   std::lock_guard<std::mutex> lock(impl_->mu);
   auto out = std::make_unique<CpuKernel>();
   std::unique_ptr<llvm::MemoryBuffer> object;

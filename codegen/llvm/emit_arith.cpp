@@ -32,42 +32,29 @@ llvm::Value *KernelEmitter::emit_cast(llvm::Value *v, const Type *from, const Ty
   return ir_.CreateIntCast(v, t, from->is_signed());
 }
 
-llvm::Value *KernelEmitter::call_libm(const char *f32_name, const char *f64_name, llvm::Value *a,
-                                      llvm::Value *b) {
-  llvm::Type *t = a->getType();
-  const char *name = t->isFloatTy() ? f32_name : f64_name;
-  std::vector<llvm::Type *> params(b ? 2 : 1, t);
-  auto callee = module_.getOrInsertFunction(name, llvm::FunctionType::get(t, params, false));
-  if (auto *f = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
-    f->setDoesNotThrow();
-    f->setWillReturn();
-    f->setMemoryEffects(llvm::MemoryEffects::none());
-  }
-  return b ? ir_.CreateCall(callee, {a, b}) : ir_.CreateCall(callee, {a});
-}
-
 llvm::Value *KernelEmitter::emit_unary(const UnaryOpStmt *s) {
   llvm::Value *a = value(s->operand());
   const Type *from = s->operand()->ret_type;
   auto intrinsic = [&](llvm::Intrinsic::ID id) {
     return ir_.CreateUnaryIntrinsic(id, a);
   };
+  auto math = [&](const char *name) { return hooks_.call_math(ir_, module_, name, {a}); };
   switch (s->op) {
     case UnaryOp::neg: return from->is_float() ? ir_.CreateFNeg(a) : ir_.CreateNeg(a);
     case UnaryOp::bit_not: return ir_.CreateNot(a);
     case UnaryOp::logic_not: return to_i32(ir_.CreateNot(truthy(a)));
     case UnaryOp::sqrt: return intrinsic(llvm::Intrinsic::sqrt);
-    case UnaryOp::sin: return intrinsic(llvm::Intrinsic::sin);
-    case UnaryOp::cos: return intrinsic(llvm::Intrinsic::cos);
-    case UnaryOp::exp: return intrinsic(llvm::Intrinsic::exp);
-    case UnaryOp::log: return intrinsic(llvm::Intrinsic::log);
+    case UnaryOp::sin: return math("sin");
+    case UnaryOp::cos: return math("cos");
+    case UnaryOp::exp: return math("exp");
+    case UnaryOp::log: return math("log");
     case UnaryOp::floor: return intrinsic(llvm::Intrinsic::floor);
     case UnaryOp::ceil: return intrinsic(llvm::Intrinsic::ceil);
     case UnaryOp::round: return intrinsic(llvm::Intrinsic::round);
-    case UnaryOp::tan: return call_libm("tanf", "tan", a);
-    case UnaryOp::asin: return call_libm("asinf", "asin", a);
-    case UnaryOp::acos: return call_libm("acosf", "acos", a);
-    case UnaryOp::tanh: return call_libm("tanhf", "tanh", a);
+    case UnaryOp::tan: return math("tan");
+    case UnaryOp::asin: return math("asin");
+    case UnaryOp::acos: return math("acos");
+    case UnaryOp::tanh: return math("tanh");
     case UnaryOp::abs:
       if (from->is_float()) return intrinsic(llvm::Intrinsic::fabs);
       if (!from->is_signed()) return a;
@@ -93,13 +80,14 @@ llvm::Value *KernelEmitter::emit_binary(const BinaryOpStmt *s) {
     case BinaryOp::div:
       return fl ? ir_.CreateFDiv(a, b) : sg ? ir_.CreateSDiv(a, b) : ir_.CreateUDiv(a, b);
     case BinaryOp::rem:
-      return fl ? ir_.CreateFRem(a, b) : sg ? ir_.CreateSRem(a, b) : ir_.CreateURem(a, b);
+      if (fl) return hooks_.call_math(ir_, module_, "fmod", {a, b});
+      return sg ? ir_.CreateSRem(a, b) : ir_.CreateURem(a, b);
     case BinaryOp::floordiv:
     case BinaryOp::mod:
       throw CompileError(ErrorKind::internal, "'//' and '%' reach the backend only through "
                          "lower_arith", s->loc);
     case BinaryOp::pow:
-      if (fl) return ir_.CreateBinaryIntrinsic(llvm::Intrinsic::pow, a, b);
+      if (fl) return hooks_.call_math(ir_, module_, "pow", {a, b});
       throw CompileError(ErrorKind::internal, "integer ** reaches the backend only through "
                          "lower_arith", s->loc);
     case BinaryOp::min:
@@ -108,7 +96,7 @@ llvm::Value *KernelEmitter::emit_binary(const BinaryOpStmt *s) {
     case BinaryOp::max:
       if (fl) return ir_.CreateBinaryIntrinsic(llvm::Intrinsic::maxnum, a, b);
       return ir_.CreateBinaryIntrinsic(sg ? llvm::Intrinsic::smax : llvm::Intrinsic::umax, a, b);
-    case BinaryOp::atan2: return call_libm("atan2f", "atan2", a, b);
+    case BinaryOp::atan2: return hooks_.call_math(ir_, module_, "atan2", {a, b});
     case BinaryOp::bit_and: return ir_.CreateAnd(a, b);
     case BinaryOp::bit_or: return ir_.CreateOr(a, b);
     case BinaryOp::bit_xor: return ir_.CreateXor(a, b);

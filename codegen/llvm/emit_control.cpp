@@ -14,8 +14,9 @@ LlvmKernel::LlvmKernel() = default;
 LlvmKernel::~LlvmKernel() = default;
 LlvmKernel::LlvmKernel(LlvmKernel &&) noexcept = default;
 
-KernelEmitter::KernelEmitter(const Kernel &kernel, const std::string &prefix, LlvmKernel &out)
-    : kernel_(kernel), prefix_(prefix), out_(out), ctx_(*out.context), module_(*out.module),
+KernelEmitter::KernelEmitter(const Kernel &kernel, const std::string &prefix, TargetHooks &hooks,
+                             LlvmKernel &out)
+    : kernel_(kernel), prefix_(prefix), hooks_(hooks), out_(out), ctx_(*out.context), module_(*out.module),
       ir_(ctx_), entry_ir_(ctx_) {
   // Mirrors rt::RuntimeContext.
   auto *ptr = llvm::PointerType::getUnqual(ctx_);
@@ -50,7 +51,10 @@ void KernelEmitter::emit_task(const OffloadedTaskStmt *task, int index) {
   auto *ptr = llvm::PointerType::getUnqual(ctx_);
   bool range = task->task_kind == TaskKind::range_for;
   std::vector<llvm::Type *> params{ptr};
-  if (range) params.insert(params.end(), {ir_.getInt32Ty(), ir_.getInt32Ty()});
+  if (range) {
+    auto extra = hooks_.range_task_params(ctx_);
+    params.insert(params.end(), extra.begin(), extra.end());
+  }
   auto *fty = llvm::FunctionType::get(ir_.getVoidTy(), params, false);
   std::string name = prefix_ + "_t" + std::to_string(index);
   fn_ = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, name, module_);
@@ -61,17 +65,28 @@ void KernelEmitter::emit_task(const OffloadedTaskStmt *task, int index) {
   entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
   auto *body = llvm::BasicBlock::Create(ctx_, "body", fn_);
   ir_.SetInsertPoint(body);
+  if (hooks_.check_error_on_entry()) {
+    auto *run = llvm::BasicBlock::Create(ctx_, "run", fn_);
+    auto *skip = llvm::BasicBlock::Create(ctx_, "skip", fn_);
+    auto *code = ir_.CreateLoad(ir_.getInt32Ty(), context_field(rt::ContextMember::error_code));
+    ir_.CreateCondBr(ir_.CreateICmpEQ(code, ir_.getInt32(0)), run, skip);
+    ir_.SetInsertPoint(skip);
+    ir_.CreateRetVoid();
+    ir_.SetInsertPoint(run);
+  }
   if (range) {
+    ThreadRange r = hooks_.thread_range(ir_, fn_, [&] { return task_bounds(task); });
     // A loop from a constant begin >= 0 (every struct-for and ndrange) has non-negative
     // indices: telling LLVM lets `i / 512` and `i % 512` become shifts and masks.
     if (task->begin_temp < 0 && task->begin >= 0)
-      ir_.CreateAssumption(ir_.CreateICmpSGE(fn_->getArg(1), ir_.getInt32(0)));
-    emit_counted_loop(task, fn_->getArg(1), fn_->getArg(2), *task->body);
+      ir_.CreateAssumption(ir_.CreateICmpSGE(r.first, ir_.getInt32(0)));
+    emit_counted_loop(task, r.first, r.end, r.step, *task->body);
   } else {
     emit_block(*task->body);
   }
   ir_.CreateRetVoid();
   llvm::IRBuilder<>(entry_).CreateBr(body);
+  hooks_.finish_task(fn_);
 
   LlvmTask info;
   info.symbol = name;
@@ -92,8 +107,17 @@ void KernelEmitter::start_dead_block() {
   ir_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "dead", fn_));
 }
 
+std::pair<llvm::Value *, llvm::Value *> KernelEmitter::task_bounds(const OffloadedTaskStmt *task) {
+  auto bound = [&](int64_t value, int64_t temp) -> llvm::Value * {
+    if (temp < 0) return ir_.getInt32(static_cast<int32_t>(value));
+    auto *temps = ir_.CreateLoad(ir_.getPtrTy(), context_field(rt::ContextMember::temps));
+    return ir_.CreateLoad(ir_.getInt32Ty(), ir_.CreateConstInBoundsGEP1_64(ir_.getInt8Ty(), temps, temp));
+  };
+  return {bound(task->begin, task->begin_temp), bound(task->end, task->end_temp)};
+}
+
 void KernelEmitter::emit_counted_loop(const Stmt *loop, llvm::Value *begin, llvm::Value *end,
-                                      const Block &body) {
+                                      llvm::Value *step, const Block &body) {
   auto *pre = ir_.GetInsertBlock();
   auto *cond = llvm::BasicBlock::Create(ctx_, "for.cond", fn_);
   auto *bodyb = llvm::BasicBlock::Create(ctx_, "for.body", fn_);
@@ -111,14 +135,16 @@ void KernelEmitter::emit_counted_loop(const Stmt *loop, llvm::Value *begin, llvm
   loops_.pop_back();
   ir_.CreateBr(inc);
   ir_.SetInsertPoint(inc);
-  auto *next = ir_.CreateAdd(iv, ir_.getInt32(1), "i.next", /*HasNUW=*/false, /*HasNSW=*/true);
+  // A unit step stops at end <= INT32_MAX, so it cannot wrap; a GPU's grid stride might.
+  bool unit = llvm::isa<llvm::ConstantInt>(step) && llvm::cast<llvm::ConstantInt>(step)->isOne();
+  auto *next = ir_.CreateAdd(iv, step, "i.next", /*HasNUW=*/false, /*HasNSW=*/unit);
   iv->addIncoming(next, inc);
   ir_.CreateBr(cond);
   ir_.SetInsertPoint(after);
 }
 
 void KernelEmitter::emit_range_for(const RangeForStmt *s) {
-  emit_counted_loop(s, value(s->begin()), value(s->end()), *s->body);
+  emit_counted_loop(s, value(s->begin()), value(s->end()), ir_.getInt32(1), *s->body);
 }
 
 void KernelEmitter::emit_if(const IfStmt *s) {
@@ -241,11 +267,11 @@ llvm::Type *KernelEmitter::llvm_type(const Type *t) {
   return nullptr;
 }
 
-LlvmKernel emit_llvm(const Kernel &kernel, const std::string &symbol_prefix) {
+LlvmKernel emit_llvm(const Kernel &kernel, const std::string &symbol_prefix, TargetHooks &hooks) {
   LlvmKernel out;
   out.context = std::make_unique<llvm::LLVMContext>();
   out.module = std::make_unique<llvm::Module>(symbol_prefix, *out.context);
-  KernelEmitter(kernel, symbol_prefix, out).run();
+  KernelEmitter(kernel, symbol_prefix, hooks, out).run();
   return out;
 }
 

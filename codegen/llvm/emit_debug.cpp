@@ -32,10 +32,7 @@ void KernelEmitter::emit_print(const PrintStmt *s) {
     }
   }
   fmt += '\n';
-  auto printf_fn = module_.getOrInsertFunction(
-      "printf", llvm::FunctionType::get(ir_.getInt32Ty(), {ir_.getPtrTy()}, true));
-  args.insert(args.begin(), ir_.CreateGlobalStringPtr(fmt));
-  ir_.CreateCall(printf_fn, args);
+  hooks_.call_printf(ir_, module_, ir_.CreateGlobalStringPtr(fmt), args);
 }
 
 // On failure: the first failing assertion records its code and values; the task returns.

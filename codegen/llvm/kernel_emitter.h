@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "codegen/llvm/llvm_codegen.h"
+#include "codegen/llvm/target_hooks.h"
 #include "ir/stmt.h"
 #include "runtime/context.h"
 
@@ -15,7 +16,8 @@ namespace qtaichi::codegen {
 
 class KernelEmitter {
  public:
-  KernelEmitter(const ir::Kernel &kernel, const std::string &prefix, LlvmKernel &out);
+  KernelEmitter(const ir::Kernel &kernel, const std::string &prefix, TargetHooks &hooks,
+                LlvmKernel &out);
   void run();
 
  private:
@@ -26,10 +28,12 @@ class KernelEmitter {
   void emit_range_for(const ir::RangeForStmt *s);
   void emit_if(const ir::IfStmt *s);
   void emit_while(const ir::WhileStmt *s);
-  // Emits a counted loop [begin, end) whose body is emitted by `body`; `loop` is the IR
+  // Emits a counted loop begin, begin + step, ... < end over `body`; `loop` is the IR
   // statement whose LoopIndexStmts read the counter.
   void emit_counted_loop(const ir::Stmt *loop, llvm::Value *begin, llvm::Value *end,
-                         const ir::Block &body);
+                         llvm::Value *step, const ir::Block &body);
+  // A range-for task's whole range (constants, or i32s in the temp buffer).
+  std::pair<llvm::Value *, llvm::Value *> task_bounds(const ir::OffloadedTaskStmt *task);
   // After a terminator (break, continue, return), later code goes to an unreachable block.
   void start_dead_block();
 
@@ -38,8 +42,6 @@ class KernelEmitter {
   llvm::Value *emit_unary(const ir::UnaryOpStmt *s);
   llvm::Value *emit_binary(const ir::BinaryOpStmt *s);
   llvm::Value *emit_cast(llvm::Value *v, const ir::Type *from, const ir::Type *to);
-  llvm::Value *call_libm(const char *f32_name, const char *f64_name, llvm::Value *a,
-                         llvm::Value *b = nullptr);
   llvm::Value *truthy(llvm::Value *v);  // v != 0 as i1
   llvm::Value *to_i32(llvm::Value *bit) { return ir_.CreateZExt(bit, ir_.getInt32Ty()); }
 
@@ -64,6 +66,7 @@ class KernelEmitter {
 
   const ir::Kernel &kernel_;
   std::string prefix_;
+  TargetHooks &hooks_;
   LlvmKernel &out_;
   std::unordered_map<const ir::AssertStmt *, int> assert_codes_;  // ir::assertions_in_order
   llvm::LLVMContext &ctx_;

@@ -1,6 +1,6 @@
 #pragma once
 // LLVM IR from a lowered kernel (after ir::run_pipeline): one function per task. Shared by the
-// CPU JIT and, later, the CUDA backend. Knows nothing about quantization: lower_quant has
+// CPU JIT and the CUDA backend, which differ only in their TargetHooks (target_hooks.h). Knows nothing about quantization: lower_quant has
 // removed it before this runs.
 #include <memory>
 #include <string>
@@ -31,7 +31,10 @@ struct LlvmKernel {
   LlvmKernel(LlvmKernel &&) noexcept;
 };
 
+class TargetHooks;
+
 // Task functions are named <symbol_prefix>_t<i>.
-LlvmKernel emit_llvm(const ir::Kernel &kernel, const std::string &symbol_prefix);
+LlvmKernel emit_llvm(const ir::Kernel &kernel, const std::string &symbol_prefix,
+                     TargetHooks &hooks);
 
 }  // namespace qtaichi::codegen

@@ -25,12 +25,22 @@ from qtaichi.lang.ops import (abs, acos, asin, atan2, atomic_add, atomic_and, at
                               atomic_min, atomic_or, atomic_sub, atomic_xor, cast, ceil, cos, exp,
                               floor, grouped, log, loop_config, max, min, ndrange, random, round,
                               sin, sqrt, static, tan, tanh)
-from qtaichi.lang.runtime import (CRITICAL, DEBUG, ERROR, INFO, TRACE, WARN, arm64, cpu, init,
-                                  reset, sync, x64)
+from qtaichi.lang.runtime import (CRITICAL, DEBUG, ERROR, INFO, TRACE, WARN, arm64, cpu, cuda,
+                                  dx11, dx12, gles, gpu, init, is_arch_supported, metal, opengl,
+                                  reset, sync, vulkan, x64)
 from qtaichi.lang.snode import (axes, i, ij, ijk, ijkl, ijl, ik, ikl, j, jk, jkl, k, l, root)
 from qtaichi.lang.types import (f32, f64, float32, float64, i8, i16, i32, i64, int8, int16,
                                 int32, int64, u8, u16, u32, u64, uint8, uint16, uint32, uint64)
 
+from qtaichi.lang.runtime import current_cfg as _current_cfg
+from qtaichi.lang import impl  # noqa: F401 - ti.lang.impl.current_cfg()
 from qtaichi import math, types  # noqa: E402 - ti.types / ti.math namespaces
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # ti.cfg follows the current program (Taichi's spelling of its configuration).
+    if name == "cfg":
+        return _current_cfg()
+    raise AttributeError(f"module 'qtaichi' has no attribute {name!r}")

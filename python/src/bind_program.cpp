@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "taichi_core/backend.h"
 #include "taichi_core/program.h"
 
 namespace py = pybind11;
@@ -12,7 +13,16 @@ void bind_program(py::module_ &m) {
   constexpr auto ref = py::return_value_policy::reference;
   constexpr auto internal = py::return_value_policy::reference_internal;
 
-  py::enum_<Arch>(m, "Arch").value("cpu", Arch::cpu);
+  py::enum_<Arch>(m, "Arch")
+      .value("cpu", Arch::cpu)
+      .value("cuda", Arch::cuda)
+      .value("vulkan", Arch::vulkan);
+  // (available, why not)
+  m.def("arch_available", [](Arch a) {
+    std::string why;
+    bool ok = arch_available(a, &why);
+    return std::make_pair(ok, why);
+  });
 
   py::class_<CompileConfig>(m, "CompileConfig")
       .def(py::init<>())
@@ -45,6 +55,7 @@ void bind_program(py::module_ &m) {
   py::class_<Program>(m, "Program")
       .def(py::init<const CompileConfig &>())
       .def_property_readonly("config", &Program::config, internal)
+      .def_property_readonly("device_name", [](Program &p) { return p.device().name(); })
       .def("open_tree", &Program::open_tree, ref)
       .def("materialize", &Program::materialize)
       .def_property_readonly("num_trees", &Program::num_trees)

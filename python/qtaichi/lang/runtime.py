@@ -1,5 +1,6 @@
 """The current program: `ti.init`, `ti.reset`, and auto-initialization on first use."""
 import os
+import sys
 
 from qtaichi import _core
 from qtaichi.lang import types
@@ -11,11 +12,48 @@ TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL = "trace", "debug", "info", "warn", "e
 cpu = _core.Arch.cpu
 x64 = cpu
 arm64 = cpu  # any CPU is "the CPU backend" here
+cuda = _core.Arch.cuda
+vulkan = _core.Arch.vulkan
+# Taichi's other archs: never available here, so ti.init falls back to the CPU for them.
+metal, opengl, gles, dx11, dx12 = "metal", "opengl", "gles", "dx11", "dx12"
+gpu = "gpu"  # the first available of cuda and vulkan, else the CPU
+
+
+def arch_name(arch):
+    return arch if isinstance(arch, str) else str(arch).split(".")[-1]
+
+
+def is_arch_supported(arch):
+    """Whether this machine can run kernels on `arch`."""
+    if isinstance(arch, str):
+        return False
+    return _core.arch_available(arch)[0]
 
 
 def available_archs():
     """The archs this machine can run kernels on (the CPU always)."""
-    return [cpu]
+    return [a for a in (cpu, cuda, vulkan) if is_arch_supported(a)]
+
+
+def _choose_arch(arch):
+    """The arch ti.init(arch=...) runs on: as asked when available; ti.gpu is cuda, else
+    vulkan; a list picks its first available arch. Otherwise the CPU, with a one-line warning
+    (as Taichi does), so a program written for a GPU still runs."""
+    if arch is None:
+        env = os.environ.get("TI_ARCH") or os.environ.get("QTAICHI_ARCH")
+        arch = {"cpu": cpu, "x64": cpu, "cuda": cuda, "vulkan": vulkan, "gpu": gpu}.get(
+            env, env) if env else cpu
+    wanted = [cuda, vulkan] if arch == gpu else list(arch) if isinstance(arch, (list, tuple)) \
+        else [arch]
+    for a in wanted:
+        if a == cpu or is_arch_supported(a):
+            return a
+    reasons = []
+    for a in wanted:
+        why = "not supported by qtaichi" if isinstance(a, str) else _core.arch_available(a)[1]
+        reasons.append(f"{arch_name(a)}: {why}")
+    sys.stderr.write(f"[qtaichi] warning: {' / '.join(reasons)}; falling back to the CPU\n")
+    return cpu
 
 
 class ProgramState:
@@ -46,8 +84,7 @@ def init(arch=None, debug=False, print_ir=False, default_ip=types.i32, default_f
     and ignored, so existing programs run unchanged."""
     global _current
     reset()
-    if arch is not None and arch != cpu:
-        raise TaichiError(f"unsupported arch {arch!r}: only ti.cpu is available")
+    arch = _choose_arch(arch)
     default_ip = types.resolve_dtype(default_ip, types.i32, types.f32)
     default_fp = types.resolve_dtype(default_fp, types.i32, types.f32)
     if default_ip is None or not default_ip.is_int():
@@ -55,7 +92,7 @@ def init(arch=None, debug=False, print_ir=False, default_ip=types.i32, default_f
     if default_fp is None or not default_fp.is_float():
         raise TaichiError(f"default_fp must be a float type, got {default_fp!r}")
     cfg = _core.CompileConfig()
-    cfg.arch = cpu
+    cfg.arch = arch
     cfg.debug = bool(debug)
     cfg.print_ir = bool(print_ir) or os.environ.get("QTAICHI_PRINT_IR") == "1"
     cfg.num_threads = int(num_threads or 0)
@@ -92,7 +129,12 @@ def get_program():
     return _current
 
 
+def current_cfg():
+    """The current program's configuration (`ti.cfg`): `.arch` is the arch in use."""
+    return get_program().core.config
+
+
 def sync():
-    """Waits for launched kernels (CPU launches are synchronous)."""
+    """Waits for launched kernels (CPU launches are synchronous; GPU ones may not be)."""
     if _current is not None:
         _current.core.synchronize()
