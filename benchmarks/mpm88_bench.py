@@ -94,26 +94,47 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--quick", action="store_true", help="fewer substeps")
+    ap.add_argument("--archs", default="cpu",
+                    help="comma-separated qtaichi archs, one column each (cpu,cuda)")
+    ap.add_argument("--sizes", default="8192,1000000",
+                    help="particle counts (grid 128^2 below 100k particles, else 512^2)")
+    ap.add_argument("--no-compile-times", action="store_true")
     args = ap.parse_args()
     exe = os.path.join(args.build, "mpm88_baseline")
     if not os.path.exists(exe):
         sys.exit(f"{exe} is missing: build the project first (make build)")
-
     import qtaichi as ti
 
-    ti.init(arch=ti.cpu, num_threads=args.threads)
-    configs = [(8192, 128, 200 if args.quick else 2000, 20), (1_000_000, 512, 5 if args.quick else 40, 3)]
-    print(f"| particles | grid | C++ OpenMP (ns) | qtaichi (ns) | qtaichi / C++ | mean position (C++ / qtaichi) |")
-    print("|---|---|---|---|---|---|")
+    archs = [a.strip() for a in args.archs.split(",") if a.strip()]
+    configs = []
+    for n in (int(float(x)) for x in args.sizes.split(",")):
+        small = n < 100_000
+        configs.append((n, 128 if small else 512,
+                        (200 if args.quick else 2000) if small else (5 if args.quick else 40),
+                        20 if small else 3))
+    cols = " | ".join(f"qtaichi {a} (ns) | {a} / C++" for a in archs)
+    print(f"ns per particle-substep; C++ OpenMP with {args.threads} threads\n")
+    print(f"| particles | grid | C++ OpenMP (ns) | {cols} | mean x (C++ / " +
+          " / ".join(archs) + ") |")
+    print("|---|---|---|" + "---|---|" * len(archs) + "---|")
     with tempfile.TemporaryDirectory() as tmp:
         for n, grid, steps, warmup in configs:
             pos = initial_positions(n)
             init_path = os.path.join(tmp, f"init_{n}.bin")
             pos.tofile(init_path)
             cpp_ns, cpp_mean = run_baseline(exe, n, grid, steps, warmup, init_path, args.threads)
-            qt_ns, qt_mean = run_qtaichi(n, grid, steps, warmup, pos)
-            print(f"| {n} | {grid}^2 | {cpp_ns:.1f} | {qt_ns:.1f} | {qt_ns / cpp_ns:.2f} | "
-                  f"({cpp_mean[0]:.6f}, {cpp_mean[1]:.6f}) / ({qt_mean[0]:.6f}, {qt_mean[1]:.6f}) |")
+            cells, means = [], [f"{cpp_mean[0]:.6f}"]
+            for a in archs:
+                ti.init(arch=getattr(ti, a), num_threads=args.threads)
+                if str(ti.cfg.arch).split(".")[-1] != a:
+                    sys.exit(f"arch {a} is not available here")
+                qt_ns, qt_mean = run_qtaichi(n, grid, steps, warmup, pos)
+                cells.append(f"{qt_ns:.1f} | {qt_ns / cpp_ns:.2f}")
+                means.append(f"{qt_mean[0]:.6f}")
+            print(f"| {n} | {grid}^2 | {cpp_ns:.1f} | {' | '.join(cells)} | {' / '.join(means)} |",
+                  flush=True)
+    if args.no_compile_times:
+        return
     cold, warm = compile_times()
     print()
     print("| compile and import | ms |")

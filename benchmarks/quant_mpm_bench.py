@@ -12,6 +12,7 @@ moves far less than a grid cell; the test tests/python/test_quant_mpm.py checks 
 
     .venv/bin/python benchmarks/quant_mpm_bench.py                # 1M particles each (default)
     .venv/bin/python benchmarks/quant_mpm_bench.py --particles 100000 --steps 5 --repeats 1
+    .venv/bin/python benchmarks/quant_mpm_bench.py --arch cuda --particles 8000000   # on a GPU
 """
 import argparse
 import os
@@ -70,9 +71,11 @@ def main():
     ap.add_argument("--tol", type=float, default=2e-3,
                     help="largest allowed difference of the mean position, quant vs f32")
     ap.add_argument("--only", choices=("2d", "3d"), default=None)
+    ap.add_argument("--arch", choices=("cpu", "cuda", "vulkan", "gpu"), default="cpu")
     args = ap.parse_args()
 
-    ti.init(arch=ti.cpu)
+    ti.init(arch=getattr(ti, args.arch))
+    arch = str(ti.cfg.arch).split(".")[-1]
     import mpm3d_quant
     import mpm88_quant
 
@@ -89,8 +92,9 @@ def main():
             "3D", lambda q: mpm3d_quant.MPM3D(n, args.grid3d, quant=q),
             lambda sim: (lambda: sim.reset(pos3, mat3)), n, args.steps, args.repeats)))
 
+    where = f"{os.cpu_count()} CPU threads" if arch == "cpu" else ti.lang.runtime.get_program().core.device_name
     print(f"\n{n} particles, {args.steps} substeps per run, best of {args.repeats}; "
-          f"{os.cpu_count()} CPU threads\n")
+          f"arch {arch}: {where}\n")
     print("| case | layout | bytes/particle | particle fields (MB) | ns/particle-substep |"
           " mean position after the run |")
     print("|---|---|---:|---:|---:|---|")

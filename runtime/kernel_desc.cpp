@@ -19,7 +19,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ArgDesc, name, dtype, ndim, slot)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(BindingDesc, kind, index)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(AssertionDesc, message, file, line, num_args, index_check)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(KernelDesc, name, args, num_arg_slots, ret_type, temp_bytes,
-                                   bindings, tasks, assertions)
+                                   bindings, tasks, assertions, prints)
 
 std::string KernelDesc::to_json() const { return nlohmann::json(*this).dump(1); }
 

@@ -62,6 +62,7 @@ struct KernelDesc {
   std::vector<BindingDesc> bindings;
   std::vector<TaskDesc> tasks;
   std::vector<AssertionDesc> assertions;
+  bool prints = false;  // has print statements (a GPU device waits for them after the launch)
   bool operator==(const KernelDesc &) const = default;
 
   std::string to_json() const;

@@ -193,6 +193,7 @@ rt::KernelDesc describe(const ir::Kernel &k, int num_trees, std::vector<ir::Sour
                             a->index_check});
     locs->push_back(a->loc);
   }
+  ir::walk(k.body.get(), [&](ir::Stmt *s) { d.prints |= s->is<ir::PrintStmt>(); });
   return d;
 }
 }  // namespace

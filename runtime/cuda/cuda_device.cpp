@@ -246,7 +246,8 @@ LaunchResult CudaDevice::launch(const Executable &exe, const KernelDesc &desc,
                     "launching " + t.symbol);
     }
     LaunchResult out;
-    bool read_back = desc.ret_type != "void" || !desc.assertions.empty() || !staged.empty();
+    bool read_back = desc.ret_type != "void" || !desc.assertions.empty() || !staged.empty() ||
+                     desc.prints;
     if (read_back) {
       RuntimeContext done{};
       driver_.check(driver_.cuMemcpyDtoH(&done, block, sizeof done), "running " + desc.name);
@@ -258,6 +259,7 @@ LaunchResult CudaDevice::launch(const Executable &exe, const KernelDesc &desc,
                                    "copying an ndarray back from the GPU");
     }
     release();
+    if (desc.prints) std::fflush(stdout);  // the device's printf wrote at the copy above
     return out;
   } catch (...) {
     release();
