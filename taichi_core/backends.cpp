@@ -57,13 +57,15 @@ class CpuBackend : public Backend {
 };
 
 // PTX for the device's SM and driver; without a device (compiling only) for
-// QTAICHI_CUDA_SM (default 80) and the least PTX ISA that SM needs.
+// QTAICHI_CUDA_SM (default 80) and QTAICHI_CUDA_DRIVER (a CUDA version such as 13000; default:
+// the least PTX ISA the SM needs).
 codegen::PtxTarget ptx_target_for(rt::Device *device) {
   if (auto *cuda = dynamic_cast<rt::CudaDevice *>(device))
     return codegen::PtxTarget::for_device(cuda->compute_capability(), cuda->driver_version());
-  int sm = 80;
+  int sm = 80, driver = 0;
   if (const char *env = std::getenv("QTAICHI_CUDA_SM")) sm = std::atoi(env);
-  return codegen::PtxTarget::for_device(sm, 0);
+  if (const char *env = std::getenv("QTAICHI_CUDA_DRIVER")) driver = std::atoi(env);
+  return codegen::PtxTarget::for_device(sm, driver);
 }
 
 class CudaBackend : public Backend {

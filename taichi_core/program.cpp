@@ -62,6 +62,15 @@ Program::Program(const CompileConfig &config) : config_(config), disk_cache_("")
   device_ = make_device(config_.arch, config_);
   backend_ = make_backend(config_.arch, config_, device_.get());
   target_ = config_.target ? *config_.target : ir::Target(config_.arch, device_->caps());
+  // QTAICHI_LOWER_AS=<arch>: lower for that arch's capabilities while running here (so the
+  // CPU runs, and the fuzzer checks, the lowerings a GPU gets).
+  if (const char *as = std::getenv("QTAICHI_LOWER_AS"); as && *as && !config_.target) {
+    std::string name = as;
+    ir::Arch a = name == "cuda" ? ir::Arch::cuda : name == "vulkan" ? ir::Arch::vulkan : ir::Arch::cpu;
+    if (name != ir::arch_name(a))
+      throw std::runtime_error("QTAICHI_LOWER_AS=" + name + ": not an arch (cpu, cuda, vulkan)");
+    target_ = a == ir::Arch::vulkan ? ir::Target::mobile_gpu() : ir::Target(a, arch_caps(a));
+  }
   if (const char *also = std::getenv("QTAICHI_ALSO_COMPILE_FOR"); also && *also) {
     std::string name = also;
     if (name != "cuda")

@@ -9,7 +9,7 @@ OUT=${OUT:-/tmp/gpu-check}
 mkdir -p "$OUT" /tmp/py /tmp/qcore /tmp/qcache
 tar -C /tmp/py -xJf .devbundle/py.tar.xz
 tar -C /tmp/qcore -xJf .devbundle/core.tar.xz
-export PYTHONHOME=/tmp/py PYTHONPATH=/tmp/py/site:$PWD/python
+export PYTHONHOME=/tmp/py PYTHONPATH=$PWD/python
 export LD_LIBRARY_PATH=/tmp/py/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export QTAICHI_BUILD_DIR=/tmp/qcore QTAICHI_CACHE_DIR=/tmp/qcache PYTHONUNBUFFERED=1
 PY=/tmp/py/bin/python3.11
@@ -20,7 +20,12 @@ PY=/tmp/py/bin/python3.11
   g++ -O3 -march=native -fopenmp benchmarks/mpm88_baseline.cpp -o /tmp/qcore/mpm88_baseline && echo baseline built
 } > "$OUT/env.txt" 2>&1
 cat "$OUT/env.txt"
-STAGE_S=${STAGE_S:-180}
+# The random-program differential test first, with its reports (program, seed, values) kept.
+timeout 120 $PY tests/fuzz/run_fuzz.py --arch cuda --count 500 --seed 10000 --keep /tmp/fuzzkeep \
+  > "$OUT/fuzz.txt" 2>&1
+echo "fuzz exit $?" >> "$OUT/fuzz.txt"
+tail -n 60 "$OUT/fuzz.txt"
+STAGE_S=${STAGE_S:-240}
 QTAICHI_TEST_ARCHS=cuda timeout "$STAGE_S" $PY -m pytest tests/python -q -p no:cacheprovider \
   -rfE --tb=short --junitxml="$OUT/junit.xml" > "$OUT/pytest.txt" 2>&1
 echo "pytest exit $?" >> "$OUT/pytest.txt"

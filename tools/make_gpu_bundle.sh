@@ -8,16 +8,20 @@ cmake -S . -B build-device -G Ninja -DPython_EXECUTABLE=/usr/bin/python3 -DQTAIC
   -DQTAICHI_BUILD_TESTS=OFF -DQTAICHI_BUILD_BENCHMARKS=OFF > /dev/null
 ninja -C build-device _core
 P=$(mktemp -d)
-mkdir -p "$P/bin" "$P/lib" "$P/site" .devbundle
+# Packages go to the bundled Python's own site-packages, so child processes that set their own
+# PYTHONPATH (the cache tests do) still find numpy.
+S="$P/lib/python3.11/site-packages"
+mkdir -p "$P/bin" "$P/lib" .devbundle
 cp /usr/bin/python3.11 "$P/bin/"
 tar -C /usr/lib -cf - --exclude=test --exclude=tests --exclude=idlelib --exclude=tkinter \
   --exclude=ensurepip --exclude=lib2to3 --exclude=__pycache__ --exclude=pydoc_data \
   --exclude='config-3.11-*' python3.11 | tar -C "$P/lib" -xf -
+mkdir -p "$S"
 for p in numpy _pytest pytest pluggy iniconfig packaging py py.py attr attrs; do
-  cp -r "/usr/lib/python3/dist-packages/$p" "$P/site/"
+  cp -r "/usr/lib/python3/dist-packages/$p" "$S/"
 done
 find "$P" -name __pycache__ -prune -exec rm -rf {} +
-rm -rf "$P"/site/numpy/{tests,*/tests,f2py,distutils,core/include}
+rm -rf "$S"/numpy/{tests,*/tests,f2py,distutils,core/include}
 for l in blas/libblas.so.3 lapack/liblapack.so.3 libgfortran.so.5 libquadmath.so.0 libexpat.so.1; do
   cp -L "/usr/lib/x86_64-linux-gnu/$l" "$P/lib/"
 done

@@ -24,7 +24,9 @@ constexpr int kDefaultBlockDim = 128;
 }  // namespace
 
 CudaExecutable::~CudaExecutable() {
-  if (module_) driver_.cuModuleUnload(module_);
+  if (!module_) return;
+  driver_.cuCtxSetCurrent(context_);
+  driver_.cuModuleUnload(module_);
 }
 
 bool CudaDevice::available(std::string *why_not) { return Driver::get(why_not) != nullptr; }
@@ -61,6 +63,8 @@ CudaDevice::CudaDevice() : driver_(driver_or_throw()) {
     throw std::runtime_error("cuda: " + device_name_ + " has compute capability " +
                              std::to_string(major) + "." + std::to_string(minor) +
                              "; qtaichi needs 8.0 (sm_80) or later");
+  // The device's primary context, retained for the life of the process and never released:
+  // releasing the last reference destroys it, and every ti.init would pay for a new one.
   driver_.check(driver_.cuDevicePrimaryCtxRetain(&context_, device_), "cuDevicePrimaryCtxRetain");
 }
 
@@ -69,7 +73,6 @@ CudaDevice::~CudaDevice() {
   driver_.cuCtxSynchronize();
   for (auto &[ptr, bytes] : memory_) driver_.cuMemFree(ptr);
   if (scratch_) driver_.cuMemFree(scratch_);
-  driver_.cuDevicePrimaryCtxRelease(device_);
 }
 
 void CudaDevice::bind() const { driver_.check(driver_.cuCtxSetCurrent(context_), "cuCtxSetCurrent"); }
@@ -155,7 +158,7 @@ std::unique_ptr<Executable> CudaDevice::load(const std::string &ptx,
     }
     functions.push_back(f);
   }
-  return std::make_unique<CudaExecutable>(driver_, module, std::move(functions), tasks);
+  return std::make_unique<CudaExecutable>(driver_, context_, module, std::move(functions), tasks);
 }
 
 CUdeviceptr CudaDevice::scratch(size_t bytes) {

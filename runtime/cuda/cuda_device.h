@@ -13,15 +13,16 @@ namespace qtaichi::rt {
 
 class CudaExecutable : public Executable {
  public:
-  CudaExecutable(const cuda::Driver &driver, cuda::CUmodule module,
+  CudaExecutable(const cuda::Driver &driver, cuda::CUcontext context, cuda::CUmodule module,
                  std::vector<cuda::CUfunction> functions, std::vector<TaskDesc> tasks)
-      : driver_(driver), module_(module), functions_(std::move(functions)),
+      : driver_(driver), context_(context), module_(module), functions_(std::move(functions)),
         tasks_(std::move(tasks)) {}
   ~CudaExecutable() override;
   const std::vector<cuda::CUfunction> &functions() const { return functions_; }
 
  private:
   const cuda::Driver &driver_;
+  cuda::CUcontext context_;
   cuda::CUmodule module_;
   std::vector<cuda::CUfunction> functions_;
   std::vector<TaskDesc> tasks_;

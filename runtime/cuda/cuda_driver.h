@@ -34,7 +34,6 @@ constexpr int kJitErrorLogBufferSize = 6;
   X(cuDeviceGetName, "cuDeviceGetName", char *, int, CUdevice)                                \
   X(cuDeviceGetAttribute, "cuDeviceGetAttribute", int *, int, CUdevice)                       \
   X(cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain", CUcontext *, CUdevice)              \
-  X(cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2", CUdevice)                      \
   X(cuCtxSetCurrent, "cuCtxSetCurrent", CUcontext)                                            \
   X(cuCtxSynchronize, "cuCtxSynchronize")                                                     \
   X(cuMemAlloc, "cuMemAlloc_v2", CUdeviceptr *, size_t)                                       \

@@ -88,7 +88,8 @@ def test_sync_and_print_ir_flag(capfd):
     assert names[:4] == ["type_check", "simplify", "bit_vectorize", "offload"]
     assert "lower_access" in names and "lower_arith" in names
     final = out[out.index("[k] final:"):]
-    assert final.splitlines()[1].startswith("target cpu: ")
+    arch = str(ti.cfg.arch).split(".")[-1]
+    assert final.splitlines()[1].startswith(f"target {arch}: ")
     assert "task $" in final and "range_for [0, 4)" in final
     np.testing.assert_array_equal(x.to_numpy(), [0, 1, 2, 3])
 
