@@ -129,7 +129,7 @@ def main():
                 if str(ti.cfg.arch).split(".")[-1] != a:
                     sys.exit(f"arch {a} is not available here")
                 qt_ns, qt_mean = run_qtaichi(n, grid, steps, warmup, pos)
-                cells.append(f"{qt_ns:.1f} | {qt_ns / cpp_ns:.2f}")
+                cells.append(f"{qt_ns:.2f} | {qt_ns / cpp_ns:.2f}")
                 means.append(f"{qt_mean[0]:.6f}")
             print(f"| {n} | {grid}^2 | {cpp_ns:.1f} | {' | '.join(cells)} | {' / '.join(means)} |",
                   flush=True)

@@ -56,7 +56,7 @@ def run_case(name, make, reset_of, n, steps, repeats):
         rows[layout] = dict(bpp=sim.bytes_per_particle, total=sim.bytes_per_particle * n,
                             ns=best[layout] * 1e9 / (n * steps), mean=x.mean(axis=0),
                             finite=bool(np.isfinite(x).all()))
-        print(f"  {name} {layout}: {rows[layout]['ns']:.1f} ns per particle-substep", flush=True)
+        print(f"  {name} {layout}: {rows[layout]['ns']:.2f} ns per particle-substep", flush=True)
     return rows
 
 
@@ -103,7 +103,7 @@ def main():
         f, q = r["f32"], r["quant"]
         for layout, d in (("f32", f), ("quant", q)):
             print(f"| {name} | {layout} | {d['bpp']:.0f} | {d['total'] / 1e6:.1f} | "
-                  f"{d['ns']:.1f} | ({', '.join(f'{c:.5f}' for c in d['mean'])}) |")
+                  f"{d['ns']:.2f} | ({', '.join(f'{c:.5f}' for c in d['mean'])}) |")
         diff = float(np.abs(q["mean"] - f["mean"]).max())
         good = diff < args.tol and f["finite"] and q["finite"]
         ok &= good
