@@ -1,12 +1,17 @@
-// The backends and devices by arch: the CPU (LLVM JIT) and CUDA (LLVM NVPTX -> PTX).
+// The backends and devices by arch: the CPU (LLVM JIT), CUDA (LLVM NVPTX -> PTX) and Vulkan
+// (SPIR-V emitted directly).
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 #include "codegen/cpu/cpu_jit.h"
 #include "codegen/cuda/ptx_compiler.h"
+#include "codegen/spirv/spirv_codegen.h"
 #include "ir/error.h"
 #include "runtime/cpu/cpu_device.h"
 #include "runtime/cuda/cuda_device.h"
+#include "runtime/vulkan/vulkan_device.h"
 #include "taichi_core/backend.h"
 #include "taichi_core/program.h"
 
@@ -105,21 +110,72 @@ class CudaBackend : public Backend {
   rt::Device *device_;  // null: compile only
 };
 
+// SPIR-V needs no target machine: emission is cheap, so the cache only saves pipeline work
+// the driver does anyway; every compile emits. QTAICHI_DUMP_SPIRV=<dir> writes each module.
+class VulkanBackend : public Backend {
+ public:
+  explicit VulkanBackend(rt::Device *device) : device_(device) {}
+  std::string target_id() const override { return "spirv-1.5;bda"; }
+
+  BackendOutput compile(const ir::Kernel &kernel, const std::string &symbol_prefix,
+                        const std::string *, bool listing) override {
+    BackendOutput out;
+    std::vector<codegen::spirv::SpirvTask> tasks = codegen::spirv::emit_spirv(kernel, symbol_prefix);
+    std::vector<std::vector<uint32_t>> modules;
+    const char *dump = std::getenv("QTAICHI_DUMP_SPIRV");
+    for (const auto &t : tasks) {
+      rt::TaskDesc d;
+      d.kind = t.range_for ? rt::TaskKind::range_for : rt::TaskKind::serial;
+      d.symbol = t.symbol;
+      d.begin = t.begin;
+      d.end = t.end;
+      d.begin_temp = t.begin_temp;
+      d.end_temp = t.end_temp;
+      d.block_dim = t.block_dim;
+      out.tasks.push_back(d);
+      modules.push_back(t.words);
+      if (dump && *dump) {
+        std::filesystem::create_directories(dump);
+        std::ofstream(std::string(dump) + "/" + t.symbol + ".spv", std::ios::binary)
+            .write(reinterpret_cast<const char *>(t.words.data()),
+                   static_cast<std::streamsize>(t.words.size() * 4));
+      }
+    }
+    out.object = rt::VulkanDevice::pack_spirv(modules);
+    if (listing) out.listing = "(SPIR-V: set QTAICHI_DUMP_SPIRV=<dir> and use spirv-dis)\n";
+    if (device_) {
+      try {
+        out.executable = device_->load(out.object, out.tasks);
+      } catch (const std::runtime_error &e) {
+        throw ir::CompileError(ir::ErrorKind::internal, e.what());
+      }
+    }
+    return out;
+  }
+
+ private:
+  rt::Device *device_;
+};
+
 }  // namespace
 
 bool arch_available(ir::Arch arch, std::string *why_not) {
   switch (arch) {
     case ir::Arch::cpu: return true;
     case ir::Arch::cuda: return rt::CudaDevice::available(why_not);
-    case ir::Arch::vulkan:
-      if (why_not) *why_not = "the Vulkan backend is not built into this qtaichi yet";
-      return false;
+    case ir::Arch::vulkan: return rt::VulkanDevice::available(why_not);
   }
   return false;
 }
 
 rt::DeviceCaps arch_caps(ir::Arch arch) {
   if (arch == ir::Arch::cuda) return rt::CudaDevice::arch_caps();
+  if (arch == ir::Arch::vulkan) {  // this machine's device, or what SPIR-V always has
+    if (rt::VulkanDevice::available(nullptr)) return rt::VulkanDevice().caps();
+    rt::DeviceCaps c;
+    c.cas8 = c.cas16 = false;
+    return c;
+  }
   return rt::DeviceCaps{};
 }
 
@@ -127,6 +183,7 @@ std::unique_ptr<Backend> make_backend(ir::Arch arch, const CompileConfig &config
                                       rt::Device *device) {
   if (arch == ir::Arch::cpu) return std::make_unique<CpuBackend>(config.opt_level);
   if (arch == ir::Arch::cuda) return std::make_unique<CudaBackend>(config.opt_level, device);
+  if (arch == ir::Arch::vulkan) return std::make_unique<VulkanBackend>(device);
   throw std::runtime_error(std::string("the ") + ir::arch_name(arch) +
                            " backend is not built into this qtaichi");
 }
@@ -134,6 +191,7 @@ std::unique_ptr<Backend> make_backend(ir::Arch arch, const CompileConfig &config
 std::unique_ptr<rt::Device> make_device(ir::Arch arch, const CompileConfig &config) {
   if (arch == ir::Arch::cpu) return std::make_unique<rt::CpuDevice>(config.num_threads);
   if (arch == ir::Arch::cuda) return std::make_unique<rt::CudaDevice>();
+  if (arch == ir::Arch::vulkan) return std::make_unique<rt::VulkanDevice>();
   std::string why;
   arch_available(arch, &why);
   throw std::runtime_error(std::string("no ") + ir::arch_name(arch) + " device: " + why);

@@ -1,0 +1,210 @@
+// Types, constants, unary and binary operations, casts.
+#include <spirv/unified1/GLSL.std.450.h>
+
+#include <limits>
+
+#include "codegen/spirv/task_emitter.h"
+#include "ir/error.h"
+
+namespace qtaichi::codegen::spirv {
+
+using namespace qtaichi::ir;
+
+Id TaskEmitter::type_of(const Type *t) {
+  switch (t->kind()) {
+    case PrimKind::u1: return bool_;
+    case PrimKind::f32: return b_.t_float(32);
+    case PrimKind::f64: return b_.t_float(64);
+    case PrimKind::void_: return b_.t_void();
+    default: return b_.t_int(t->bits(), t->is_signed());
+  }
+}
+
+Id TaskEmitter::emit_const(const ConstStmt *s) {
+  const Type *t = s->ret_type;
+  if (t->kind() == PrimKind::u1) return b_.c_bool(s->ival != 0);
+  if (t->is_float()) return b_.c_float(type_of(t), t->bits(), s->fval);
+  return b_.c_int(type_of(t), t->bits(), static_cast<uint64_t>(s->ival));
+}
+
+Id TaskEmitter::truthy(Id v, const Type *t) {
+  if (t->kind() == PrimKind::u1) return v;
+  if (t->is_float()) return b_.op(Op::OpFUnordNotEqual, bool_, {v, b_.c_float(type_of(t), t->bits(), 0.0)});
+  return b_.op(Op::OpINotEqual, bool_, {v, b_.c_int(type_of(t), t->bits(), 0)});
+}
+
+Id TaskEmitter::to_i32(Id b) { return b_.op(Op::OpSelect, i32_, {b, b_.c_i32(1), b_.c_i32(0)}); }
+
+Id TaskEmitter::glsl(int inst, Id type, const std::vector<Id> &args) {
+  std::vector<uint32_t> ops{b_.import_glsl(), static_cast<uint32_t>(inst)};
+  ops.insert(ops.end(), args.begin(), args.end());
+  return b_.op(Op::OpExtInst, type, ops);
+}
+
+Id TaskEmitter::emit_cast(Id v, const Type *from, const Type *to) {
+  if (from == to) return v;
+  Id t = type_of(to);
+  if (from->kind() == PrimKind::u1) {  // bool -> 0 / 1
+    Id one = to->is_float() ? b_.c_float(t, to->bits(), 1.0) : b_.c_int(t, to->bits(), 1);
+    Id zero = to->is_float() ? b_.c_float(t, to->bits(), 0.0) : b_.c_int(t, to->bits(), 0);
+    return b_.op(Op::OpSelect, t, {v, one, zero});
+  }
+  if (to->kind() == PrimKind::u1) return truthy(v, from);
+  if (from->is_float() && to->is_float()) return b_.op(Op::OpFConvert, t, {v});
+  if (from->is_float())  // in range: lower_arith selected the saturated value otherwise
+    return b_.op(to->is_signed() ? Op::OpConvertFToS : Op::OpConvertFToU, t, {v});
+  if (to->is_float()) return b_.op(from->is_signed() ? Op::OpConvertSToF : Op::OpConvertUToF, t, {v});
+  if (from->bits() == to->bits()) return b_.op(Op::OpBitcast, t, {v});
+  // Widening extends by the source's signedness; narrowing keeps the low bits.
+  if (from->bits() < to->bits()) {
+    if (from->is_signed() == to->is_signed())
+      return b_.op(from->is_signed() ? Op::OpSConvert : Op::OpUConvert, t, {v});
+    Id same_sign = b_.t_int(to->bits(), from->is_signed());
+    Id w = b_.op(from->is_signed() ? Op::OpSConvert : Op::OpUConvert, same_sign, {v});
+    return b_.op(Op::OpBitcast, t, {w});
+  }
+  Id narrow = b_.t_int(to->bits(), from->is_signed());
+  Id n = b_.op(from->is_signed() ? Op::OpSConvert : Op::OpUConvert, narrow, {v});
+  return narrow == t ? n : b_.op(Op::OpBitcast, t, {n});
+}
+
+// Half away from zero: trunc(x), plus sign(x) when the dropped fraction is at least 1/2 (the
+// fraction x - trunc(x) is exact).
+Id TaskEmitter::emit_round(Id a, const Type *t) {
+  Id ft = type_of(t);
+  Id tr = glsl(GLSLstd450Trunc, ft, {a});
+  Id frac = glsl(GLSLstd450FAbs, ft, {b_.op(Op::OpFSub, ft, {a, tr})});
+  Id up = b_.op(Op::OpFOrdGreaterThanEqual, bool_, {frac, b_.c_float(ft, t->bits(), 0.5)});
+  Id step = b_.op(Op::OpSelect, ft, {up, glsl(GLSLstd450FSign, ft, {a}), b_.c_float(ft, t->bits(), 0.0)});
+  return b_.op(Op::OpFAdd, ft, {tr, step});
+}
+
+// C's pow on top of GLSL's (defined for x > 0 only): the sign for a negative base and an odd
+// integer exponent, NaN for a negative base and a fractional one, pow(0, y) and pow(x, 0).
+Id TaskEmitter::emit_pow(Id a, Id y, const Type *t) {
+  Id ft = type_of(t);
+  int bits = t->bits();
+  auto c = [&](double v) { return b_.c_float(ft, bits, v); };
+  Id ax = glsl(GLSLstd450FAbs, ft, {a});
+  Id p = glsl(GLSLstd450Pow, ft, {ax, y});
+  Id y_int = b_.op(Op::OpFOrdEqual, bool_, {glsl(GLSLstd450Trunc, ft, {y}), y});
+  Id half = b_.op(Op::OpFMul, ft, {y, c(0.5)});
+  Id y_odd = b_.op(Op::OpLogicalAnd, bool_,
+                   {y_int, b_.op(Op::OpFUnordNotEqual, bool_, {glsl(GLSLstd450Trunc, ft, {half}), half})});
+  Id neg = b_.op(Op::OpFOrdLessThan, bool_, {a, c(0.0)});
+  Id signed_p = b_.op(Op::OpSelect, ft, {b_.op(Op::OpLogicalAnd, bool_, {neg, y_odd}),
+                                          b_.op(Op::OpFNegate, ft, {p}), p});
+  Id nan = c(std::numeric_limits<double>::quiet_NaN());
+  Id r = b_.op(Op::OpSelect, ft, {b_.op(Op::OpLogicalAnd, bool_,
+                                         {neg, b_.op(Op::OpLogicalNot, bool_, {y_int})}), nan, signed_p});
+  // x == 0: 0 for y > 0, inf for y < 0 (signed for odd y)
+  Id zero = b_.op(Op::OpFOrdEqual, bool_, {a, c(0.0)});
+  Id zr = b_.op(Op::OpSelect, ft, {b_.op(Op::OpFOrdLessThan, bool_, {y, c(0.0)}),
+                                    c(std::numeric_limits<double>::infinity()), c(0.0)});
+  zr = b_.op(Op::OpSelect, ft, {y_odd, b_.op(Op::OpFMul, ft, {zr, glsl(GLSLstd450FSign, ft, {a})}), zr});
+  // copysign for -0.0 ** odd: FSign(-0.0) is -0.0, which would make 0 * -0 = -0: fine.
+  r = b_.op(Op::OpSelect, ft, {zero, zr, r});
+  return b_.op(Op::OpSelect, ft, {b_.op(Op::OpFOrdEqual, bool_, {y, c(0.0)}), c(1.0), r});
+}
+
+// Leading zeros (the width for 0), from FindUMsb on 32 bits.
+Id TaskEmitter::emit_clz(Id a, const Type *t) {
+  int bits = t->bits();
+  auto clz32 = [&](Id x32) {  // x32: u32
+    Id msb = b_.op(Op::OpBitcast, i32_, {glsl(GLSLstd450FindUMsb, u32_, {x32})});
+    return b_.op(Op::OpISub, i32_, {b_.c_i32(31), msb});  // FindUMsb(0) = -1 -> 32
+  };
+  Id r;
+  if (bits == 64) {
+    Id u = b_.op(Op::OpBitcast, u64_, {a});
+    Id hi = b_.op(Op::OpUConvert, u32_, {b_.op(Op::OpShiftRightLogical, u64_, {u, b_.c_u32(32)})});
+    Id lo = b_.op(Op::OpUConvert, u32_, {u});
+    Id hz = clz32(hi);
+    r = b_.op(Op::OpSelect, i32_, {b_.op(Op::OpIEqual, bool_, {hi, b_.c_u32(0)}),
+                                    b_.op(Op::OpIAdd, i32_, {b_.c_i32(32), clz32(lo)}), hz});
+  } else {
+    Id u = bits == 32 ? b_.op(Op::OpBitcast, u32_, {a})
+                      : b_.op(Op::OpUConvert, u32_, {b_.op(Op::OpBitcast, b_.t_int(bits, false), {a})});
+    r = b_.op(Op::OpISub, i32_, {clz32(u), b_.c_i32(32 - bits)});
+  }
+  return t == types::i32() ? r : emit_cast(r, types::i32(), t);
+}
+
+Id TaskEmitter::emit_unary(const UnaryOpStmt *s) {
+  Id a = value(s->operand());
+  const Type *from = s->operand()->ret_type;
+  Id t = type_of(s->ret_type);
+  switch (s->op) {
+    case UnaryOp::neg: return b_.op(from->is_float() ? Op::OpFNegate : Op::OpSNegate, t, {a});
+    case UnaryOp::bit_not: return b_.op(Op::OpNot, t, {a});
+    case UnaryOp::logic_not: return to_i32(b_.op(Op::OpLogicalNot, bool_, {truthy(a, from)}));
+    case UnaryOp::sqrt: return glsl(GLSLstd450Sqrt, t, {a});
+    case UnaryOp::sin: return glsl(GLSLstd450Sin, t, {a});
+    case UnaryOp::cos: return glsl(GLSLstd450Cos, t, {a});
+    case UnaryOp::tan: return glsl(GLSLstd450Tan, t, {a});
+    case UnaryOp::asin: return glsl(GLSLstd450Asin, t, {a});
+    case UnaryOp::acos: return glsl(GLSLstd450Acos, t, {a});
+    case UnaryOp::exp: return glsl(GLSLstd450Exp, t, {a});
+    case UnaryOp::log: return glsl(GLSLstd450Log, t, {a});
+    case UnaryOp::tanh: return glsl(GLSLstd450Tanh, t, {a});
+    case UnaryOp::floor: return glsl(GLSLstd450Floor, t, {a});
+    case UnaryOp::ceil: return glsl(GLSLstd450Ceil, t, {a});
+    case UnaryOp::round: return emit_round(a, from);
+    case UnaryOp::abs:
+      if (from->is_float()) return glsl(GLSLstd450FAbs, t, {a});
+      if (!from->is_signed()) return a;
+      return glsl(GLSLstd450SAbs, t, {a});
+    case UnaryOp::cast_value: return emit_cast(a, from, s->cast_type);
+    case UnaryOp::cast_bits: return b_.op(Op::OpBitcast, type_of(s->cast_type), {a});
+    case UnaryOp::clz: return emit_clz(a, from);
+  }
+  return 0;
+}
+
+Id TaskEmitter::emit_binary(const BinaryOpStmt *s) {
+  Id a = value(s->lhs()), b = value(s->rhs());
+  const Type *lt = s->lhs()->ret_type;
+  bool fl = lt->is_float(), sg = lt->is_signed();
+  Id t = type_of(s->ret_type);
+  Id ot = type_of(lt);
+  auto cmp = [&](Op f, Op si, Op ui) { return to_i32(b_.op(fl ? f : sg ? si : ui, bool_, {a, b})); };
+  switch (s->op) {
+    case BinaryOp::add: return b_.op(fl ? Op::OpFAdd : Op::OpIAdd, t, {a, b});
+    case BinaryOp::sub: return b_.op(fl ? Op::OpFSub : Op::OpISub, t, {a, b});
+    case BinaryOp::mul: return b_.op(fl ? Op::OpFMul : Op::OpIMul, t, {a, b});
+    case BinaryOp::truediv:
+    case BinaryOp::div: return b_.op(fl ? Op::OpFDiv : sg ? Op::OpSDiv : Op::OpUDiv, t, {a, b});
+    case BinaryOp::rem: return b_.op(fl ? Op::OpFRem : sg ? Op::OpSRem : Op::OpUMod, t, {a, b});
+    case BinaryOp::floordiv:
+    case BinaryOp::mod:
+      throw CompileError(ErrorKind::internal, "'//' and '%' reach the backend only through lower_arith", s->loc);
+    case BinaryOp::pow:
+      if (fl) return emit_pow(a, b, lt);
+      throw CompileError(ErrorKind::internal, "integer ** reaches the backend only through lower_arith", s->loc);
+    case BinaryOp::min:
+      return glsl(fl ? GLSLstd450NMin : sg ? GLSLstd450SMin : GLSLstd450UMin, ot, {a, b});
+    case BinaryOp::max:
+      return glsl(fl ? GLSLstd450NMax : sg ? GLSLstd450SMax : GLSLstd450UMax, ot, {a, b});
+    case BinaryOp::atan2: return glsl(GLSLstd450Atan2, t, {a, b});
+    case BinaryOp::bit_and: return b_.op(Op::OpBitwiseAnd, t, {a, b});
+    case BinaryOp::bit_or: return b_.op(Op::OpBitwiseOr, t, {a, b});
+    case BinaryOp::bit_xor: return b_.op(Op::OpBitwiseXor, t, {a, b});
+    case BinaryOp::shl: return b_.op(Op::OpShiftLeftLogical, t, {a, b});
+    case BinaryOp::shr: return b_.op(Op::OpShiftRightLogical, t, {a, b});
+    case BinaryOp::sar:
+      return b_.op(sg ? Op::OpShiftRightArithmetic : Op::OpShiftRightLogical, t, {a, b});
+    case BinaryOp::cmp_lt: return cmp(Op::OpFOrdLessThan, Op::OpSLessThan, Op::OpULessThan);
+    case BinaryOp::cmp_le: return cmp(Op::OpFOrdLessThanEqual, Op::OpSLessThanEqual, Op::OpULessThanEqual);
+    case BinaryOp::cmp_gt: return cmp(Op::OpFOrdGreaterThan, Op::OpSGreaterThan, Op::OpUGreaterThan);
+    case BinaryOp::cmp_ge: return cmp(Op::OpFOrdGreaterThanEqual, Op::OpSGreaterThanEqual, Op::OpUGreaterThanEqual);
+    case BinaryOp::cmp_eq: return cmp(Op::OpFOrdEqual, Op::OpIEqual, Op::OpIEqual);
+    case BinaryOp::cmp_ne: return cmp(Op::OpFUnordNotEqual, Op::OpINotEqual, Op::OpINotEqual);
+    case BinaryOp::logic_and:
+      return to_i32(b_.op(Op::OpLogicalAnd, bool_, {truthy(a, lt), truthy(b, s->rhs()->ret_type)}));
+    case BinaryOp::logic_or:
+      return to_i32(b_.op(Op::OpLogicalOr, bool_, {truthy(a, lt), truthy(b, s->rhs()->ret_type)}));
+  }
+  return 0;
+}
+
+}  // namespace qtaichi::codegen::spirv

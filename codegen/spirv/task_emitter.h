@@ -1,0 +1,74 @@
+#pragma once
+// Internal to codegen/spirv: the emitter of one task, split across files by statement family
+// (emit_task.cpp: entry, control flow; emit_arith.cpp; emit_memory.cpp).
+#include <unordered_map>
+
+#include "codegen/spirv/spirv_builder.h"
+#include "codegen/spirv/spirv_codegen.h"
+#include "ir/stmt.h"
+#include "runtime/context.h"
+
+namespace qtaichi::codegen::spirv {
+
+class TaskEmitter {
+ public:
+  TaskEmitter(const ir::Kernel &kernel, const ir::OffloadedTaskStmt *task,
+              const std::unordered_map<const ir::AssertStmt *, int> &assert_codes);
+  std::vector<uint32_t> run();
+  int workgroup_size() const { return workgroup_size_; }
+
+ private:
+  // ---- emit_task.cpp ----
+  void emit_block(const ir::Block &block);
+  void emit_stmt(const ir::Stmt *s);
+  void emit_counted_loop(const ir::Stmt *loop, Id begin, Id end, Id step, const ir::Block &body);
+  void emit_if(const ir::IfStmt *s);
+  void emit_while(const ir::WhileStmt *s);
+  void emit_assert(const ir::AssertStmt *s);
+  void branch_if_open(Id target);
+
+  // ---- emit_arith.cpp ----
+  Id type_of(const ir::Type *t);
+  Id emit_const(const ir::ConstStmt *s);
+  Id emit_unary(const ir::UnaryOpStmt *s);
+  Id emit_binary(const ir::BinaryOpStmt *s);
+  Id emit_cast(Id v, const ir::Type *from, const ir::Type *to);
+  Id truthy(Id v, const ir::Type *t);  // v != 0 as bool
+  Id to_i32(Id b);                     // bool -> 0 / 1
+  Id glsl(int inst, Id type, const std::vector<Id> &args);
+  Id emit_round(Id a, const ir::Type *t);
+  Id emit_pow(Id a, Id b, const ir::Type *t);
+  Id emit_clz(Id a, const ir::Type *t);
+
+  // ---- emit_memory.cpp ----
+  void load_bases();                  // tree bases, argument and temp pointers, at task start
+  Id context_address(size_t offset);  // u64: the context's address + offset
+  Id load_at(Id address_u64, Id type, uint32_t align);
+  void store_at(Id address_u64, Id value, Id type, uint32_t align);
+  Id typed_pointer(Id address_u64, Id type);
+  Id address_of(const ir::Stmt *ptr);  // u64 address of a global pointer statement
+  Id offset_u64(Id offset, const ir::Type *t);
+  Id emit_atomic(const ir::AtomicOpStmt *s);
+  Id emit_atomic_cas(const ir::AtomicCASStmt *s);
+  void emit_return(const ir::Stmt *s);
+
+  Id value(const ir::Stmt *s) const { return values_.at(s); }
+
+  const ir::Kernel &kernel_;
+  const ir::OffloadedTaskStmt *task_;
+  const std::unordered_map<const ir::AssertStmt *, int> &assert_codes_;
+  Builder b_;
+  int workgroup_size_ = 1;
+  Id u64_ = 0, u32_ = 0, i32_ = 0, bool_ = 0;
+  Id context_ = 0;  // u64
+  Id args_ = 0, temps_ = 0, result_ = 0;
+  std::unordered_map<int, Id> tree_bases_;
+  std::unordered_map<const ir::Stmt *, Id> values_;
+  std::unordered_map<const ir::Stmt *, Id> locals_;  // AllocaStmt -> Function variable
+  struct LoopTargets {
+    Id continue_to, break_to;
+  };
+  std::vector<LoopTargets> loops_;
+};
+
+}  // namespace qtaichi::codegen::spirv

@@ -1,0 +1,542 @@
+#include "runtime/vulkan/vulkan_device.h"
+
+#include <volk.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <vector>
+
+namespace qtaichi::rt {
+
+namespace {
+
+void check(VkResult r, const char *what) {
+  if (r != VK_SUCCESS)
+    throw std::runtime_error(std::string("vulkan: ") + what + " failed (VkResult " +
+                             std::to_string(static_cast<int>(r)) + ")");
+}
+
+VKAPI_ATTR VkBool32 VKAPI_CALL report(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
+                                      VkDebugUtilsMessageTypeFlagsEXT,
+                                      const VkDebugUtilsMessengerCallbackDataEXT *data, void *) {
+  if (severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT)
+    std::fprintf(stderr, "[qtaichi] vulkan validation: %s\n", data->pMessage);
+  return VK_FALSE;
+}
+
+int type_rank(VkPhysicalDeviceType t) {  // discrete > integrated > virtual > CPU
+  switch (t) {
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 0;
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 1;
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
+    case VK_PHYSICAL_DEVICE_TYPE_CPU: return 3;
+    default: return 4;
+  }
+}
+
+}  // namespace
+
+struct VulkanContext {
+  VkInstance instance = VK_NULL_HANDLE;
+  VkDebugUtilsMessengerEXT messenger = VK_NULL_HANDLE;
+  VkPhysicalDevice physical = VK_NULL_HANDLE;
+  VkDevice device = VK_NULL_HANDLE;
+  VkQueue queue = VK_NULL_HANDLE;
+  uint32_t queue_family = 0;
+  VkCommandPool pool = VK_NULL_HANDLE;
+  std::string name;
+  DeviceCaps caps;
+  uint32_t memory_type = 0;
+  std::mutex queue_mu;
+  std::string error;  // empty: usable
+};
+
+namespace {
+
+VulkanContext *create_context() {
+  auto *c = new VulkanContext();  // lives for the process, like the driver it holds
+  auto fail = [&](const std::string &why) {
+    c->error = why;
+    return c;
+  };
+  if (volkInitialize() != VK_SUCCESS)
+    return fail("the Vulkan loader (libvulkan.so.1) is not installed");
+  if (volkGetInstanceVersion() < VK_API_VERSION_1_2)
+    return fail("the Vulkan loader is older than Vulkan 1.2");
+  const char *validate = std::getenv("QTAICHI_VULKAN_VALIDATION");
+  bool validation = validate && std::strcmp(validate, "1") == 0;
+  std::vector<const char *> layers, extensions;
+  if (validation) {
+    layers.push_back("VK_LAYER_KHRONOS_validation");
+    extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+  }
+  VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+  app.pApplicationName = "qtaichi";
+  app.apiVersion = VK_API_VERSION_1_2;
+  VkInstanceCreateInfo ici{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+  ici.pApplicationInfo = &app;
+  ici.enabledLayerCount = static_cast<uint32_t>(layers.size());
+  ici.ppEnabledLayerNames = layers.data();
+  ici.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
+  ici.ppEnabledExtensionNames = extensions.data();
+  if (vkCreateInstance(&ici, nullptr, &c->instance) != VK_SUCCESS)
+    return fail(validation ? "cannot create a Vulkan instance with the validation layer "
+                             "(install vulkan-validationlayers)"
+                           : "cannot create a Vulkan instance");
+  volkLoadInstance(c->instance);
+  if (validation) {
+    VkDebugUtilsMessengerCreateInfoEXT mci{VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
+    mci.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
+                          VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
+    mci.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
+                      VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT;
+    mci.pfnUserCallback = report;
+    vkCreateDebugUtilsMessengerEXT(c->instance, &mci, nullptr, &c->messenger);
+  }
+  uint32_t n = 0;
+  vkEnumeratePhysicalDevices(c->instance, &n, nullptr);
+  std::vector<VkPhysicalDevice> devices(n);
+  vkEnumeratePhysicalDevices(c->instance, &n, devices.data());
+  if (devices.empty()) return fail("no Vulkan device (install a driver, e.g. mesa-vulkan-drivers)");
+  std::vector<VkPhysicalDeviceProperties> props(n);
+  for (uint32_t i = 0; i < n; i++) vkGetPhysicalDeviceProperties(devices[i], &props[i]);
+  std::vector<uint32_t> order(n);
+  for (uint32_t i = 0; i < n; i++) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return type_rank(props[a].deviceType) < type_rank(props[b].deviceType);
+  });
+  uint32_t pick = order[0];
+  if (const char *want = std::getenv("QTAICHI_VULKAN_DEVICE"); want && *want) {
+    std::string w = want;
+    bool found = false;
+    for (uint32_t i = 0; i < n && !found; i++)
+      if (w == std::to_string(i) || std::string(props[i].deviceName).find(w) != std::string::npos) {
+        pick = i;
+        found = true;
+      }
+    if (!found) return fail("QTAICHI_VULKAN_DEVICE=" + w + " matches no Vulkan device");
+  }
+  c->physical = devices[pick];
+  c->name = props[pick].deviceName;
+
+  VkPhysicalDeviceShaderAtomicFloatFeaturesEXT atomic_float{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT};
+  VkPhysicalDeviceVulkan12Features f12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+  VkPhysicalDeviceVulkan11Features f11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
+  VkPhysicalDeviceFeatures2 f2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+  uint32_t next = 0;
+  vkEnumerateDeviceExtensionProperties(c->physical, nullptr, &next, nullptr);
+  std::vector<VkExtensionProperties> dev_ext(next);
+  vkEnumerateDeviceExtensionProperties(c->physical, nullptr, &next, dev_ext.data());
+  bool has_atomic_float = std::any_of(dev_ext.begin(), dev_ext.end(), [](auto &e) {
+    return std::strcmp(e.extensionName, VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME) == 0;
+  });
+  f2.pNext = &f11;
+  f11.pNext = &f12;
+  if (has_atomic_float) f12.pNext = &atomic_float;
+  vkGetPhysicalDeviceFeatures2(c->physical, &f2);
+  if (!f12.bufferDeviceAddress) return fail(c->name + " has no buffer device address");
+  if (!f2.features.shaderInt64) return fail(c->name + " has no 64-bit integers in shaders");
+  if (!f12.shaderInt8 || !f2.features.shaderInt16 || !f12.storageBuffer8BitAccess ||
+      !f11.storageBuffer16BitAccess)
+    return fail(c->name + " lacks 8/16-bit integers in shaders");
+  if (!f2.features.shaderFloat64) return fail(c->name + " has no f64 in shaders");
+
+  uint32_t nq = 0;
+  vkGetPhysicalDeviceQueueFamilyProperties(c->physical, &nq, nullptr);
+  std::vector<VkQueueFamilyProperties> qf(nq);
+  vkGetPhysicalDeviceQueueFamilyProperties(c->physical, &nq, qf.data());
+  bool found = false;
+  for (uint32_t i = 0; i < nq && !found; i++)
+    if (qf[i].queueFlags & VK_QUEUE_COMPUTE_BIT) {
+      c->queue_family = i;
+      found = true;
+    }
+  if (!found) return fail(c->name + " has no compute queue");
+
+  // Enable exactly what the generated code uses.
+  VkPhysicalDeviceShaderAtomicFloatFeaturesEXT want_af{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT};
+  want_af.shaderBufferFloat32AtomicAdd = atomic_float.shaderBufferFloat32AtomicAdd;
+  want_af.shaderBufferFloat64AtomicAdd = atomic_float.shaderBufferFloat64AtomicAdd;
+  VkPhysicalDeviceVulkan12Features want12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+  want12.bufferDeviceAddress = VK_TRUE;
+  want12.shaderInt8 = VK_TRUE;
+  want12.storageBuffer8BitAccess = VK_TRUE;
+  want12.shaderBufferInt64Atomics = f12.shaderBufferInt64Atomics;
+  VkPhysicalDeviceVulkan11Features want11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
+  want11.storageBuffer16BitAccess = VK_TRUE;
+  VkPhysicalDeviceFeatures2 want{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+  want.features.shaderInt64 = VK_TRUE;
+  want.features.shaderInt16 = VK_TRUE;
+  want.features.shaderFloat64 = VK_TRUE;
+  want.pNext = &want11;
+  want11.pNext = &want12;
+  std::vector<const char *> dev_extensions;
+  if (has_atomic_float) {
+    want12.pNext = &want_af;
+    dev_extensions.push_back(VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME);
+  }
+  float priority = 1.0f;
+  VkDeviceQueueCreateInfo qci{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+  qci.queueFamilyIndex = c->queue_family;
+  qci.queueCount = 1;
+  qci.pQueuePriorities = &priority;
+  VkDeviceCreateInfo dci{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+  dci.pNext = &want;
+  dci.queueCreateInfoCount = 1;
+  dci.pQueueCreateInfos = &qci;
+  dci.enabledExtensionCount = static_cast<uint32_t>(dev_extensions.size());
+  dci.ppEnabledExtensionNames = dev_extensions.data();
+  if (vkCreateDevice(c->physical, &dci, nullptr, &c->device) != VK_SUCCESS)
+    return fail("cannot create a Vulkan device on " + c->name);
+  volkLoadDevice(c->device);
+  vkGetDeviceQueue(c->device, c->queue_family, 0, &c->queue);
+  VkCommandPoolCreateInfo pci{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+  pci.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+  pci.queueFamilyIndex = c->queue_family;
+  check(vkCreateCommandPool(c->device, &pci, nullptr, &c->pool), "vkCreateCommandPool");
+
+  // Host-visible, coherent memory: uploads and downloads are memcpy.
+  VkPhysicalDeviceMemoryProperties mp;
+  vkGetPhysicalDeviceMemoryProperties(c->physical, &mp);
+  VkMemoryPropertyFlags need = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+  found = false;
+  for (uint32_t i = 0; i < mp.memoryTypeCount && !found; i++)
+    if ((mp.memoryTypes[i].propertyFlags & need) == need) {
+      c->memory_type = i;
+      found = true;
+    }
+  if (!found) return fail(c->name + " has no host-visible memory");
+
+  DeviceCaps &k = c->caps;
+  k.cas8 = k.cas16 = false;  // SPIR-V atomics are 32 and 64 bits wide
+  k.cas64 = k.atomic_int64 = f12.shaderBufferInt64Atomics;
+  k.atomic_add_f32 = atomic_float.shaderBufferFloat32AtomicAdd;
+  k.atomic_add_f64 = atomic_float.shaderBufferFloat64AtomicAdd;
+  k.atomic_minmax_f32 = k.atomic_minmax_f64 = false;
+  k.int64 = true;
+  k.storage_8_16 = true;
+  k.index_bits = 64;  // buffer device addresses
+  k.max_binding_bytes = props[pick].limits.maxStorageBufferRange;
+  VkPhysicalDeviceSubgroupProperties sub{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+  VkPhysicalDeviceProperties2 p2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+  p2.pNext = &sub;
+  vkGetPhysicalDeviceProperties2(c->physical, &p2);
+  k.subgroup_size = static_cast<int>(sub.subgroupSize);
+  return c;
+}
+
+VulkanContext &context_or_throw() {
+  static VulkanContext *c = create_context();
+  if (!c->error.empty()) throw std::runtime_error("no Vulkan device: " + c->error);
+  return *c;
+}
+
+}  // namespace
+
+bool VulkanDevice::available(std::string *why_not) {
+  try {
+    context_or_throw();
+    return true;
+  } catch (const std::runtime_error &e) {
+    if (why_not) *why_not = std::string(e.what()).substr(std::strlen("no Vulkan device: "));
+    return false;
+  }
+}
+
+struct VulkanDevice::Buffer {
+  VkDevice device;
+  VkBuffer buffer = VK_NULL_HANDLE;
+  VkDeviceMemory memory = VK_NULL_HANDLE;
+  uint8_t *mapped = nullptr;
+  size_t bytes = 0;
+  uint64_t address = 0;
+  ~Buffer() {
+    if (mapped) vkUnmapMemory(device, memory);
+    if (buffer) vkDestroyBuffer(device, buffer, nullptr);
+    if (memory) vkFreeMemory(device, memory, nullptr);
+  }
+};
+
+VulkanDevice::VulkanDevice() : vk_(context_or_throw()) {}
+
+VulkanDevice::~VulkanDevice() { vkDeviceWaitIdle(vk_.device); }
+
+std::string VulkanDevice::name() const { return "vulkan (" + vk_.name + ")"; }
+
+DeviceCaps VulkanDevice::caps() const {
+  DeviceCaps c = vk_.caps;
+  // A phone-class profile on any device, so the fallback lowerings run in CI.
+  if (const char *m = std::getenv("QTAICHI_VULKAN_CAPS"); m && std::strcmp(m, "mobile") == 0) {
+    c.atomic_add_f32 = c.atomic_add_f64 = false;
+    c.cas64 = c.atomic_int64 = false;
+    c.max_binding_bytes = std::min<int64_t>(c.max_binding_bytes, int64_t(128) << 20);
+  }
+  return c;
+}
+
+VulkanDevice::Buffer *VulkanDevice::make_buffer(size_t bytes) {
+  auto b = std::make_unique<Buffer>();
+  b->device = vk_.device;
+  b->bytes = (std::max<size_t>(bytes, 4) + 255) / 256 * 256;
+  VkBufferCreateInfo bci{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+  bci.size = b->bytes;
+  bci.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+              VK_BUFFER_USAGE_TRANSFER_DST_BIT | VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT;
+  check(vkCreateBuffer(vk_.device, &bci, nullptr, &b->buffer), "vkCreateBuffer");
+  VkMemoryRequirements req;
+  vkGetBufferMemoryRequirements(vk_.device, b->buffer, &req);
+  VkMemoryAllocateFlagsInfo flags{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_FLAGS_INFO};
+  flags.flags = VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_BIT;
+  VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+  mai.pNext = &flags;
+  mai.allocationSize = req.size;
+  mai.memoryTypeIndex = vk_.memory_type;
+  check(vkAllocateMemory(vk_.device, &mai, nullptr, &b->memory),
+        ("allocating " + std::to_string(req.size) + " bytes").c_str());
+  check(vkBindBufferMemory(vk_.device, b->buffer, b->memory, 0), "vkBindBufferMemory");
+  void *p = nullptr;
+  check(vkMapMemory(vk_.device, b->memory, 0, VK_WHOLE_SIZE, 0, &p), "vkMapMemory");
+  b->mapped = static_cast<uint8_t *>(p);
+  std::memset(b->mapped, 0, b->bytes);
+  VkBufferDeviceAddressInfo ai{VK_STRUCTURE_TYPE_BUFFER_DEVICE_ADDRESS_INFO};
+  ai.buffer = b->buffer;
+  b->address = vkGetBufferDeviceAddress(vk_.device, &ai);
+  return b.release();
+}
+
+Allocation VulkanDevice::allocate(size_t bytes) {
+  std::unique_ptr<Buffer> b(make_buffer(bytes));
+  std::lock_guard<std::mutex> lock(mu_);
+  uint64_t id = next_id_++;
+  memory_[id] = std::move(b);
+  return {id, bytes};
+}
+
+void VulkanDevice::free(Allocation a) {
+  std::lock_guard<std::mutex> lock(mu_);
+  memory_.erase(a.id);
+}
+
+uint8_t *VulkanDevice::at(Allocation a, size_t offset, size_t bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = memory_.find(a.id);
+  if (it == memory_.end())
+    throw std::invalid_argument("vulkan device: no allocation " + std::to_string(a.id));
+  if (offset + bytes > it->second->bytes)
+    throw std::out_of_range("vulkan device: bytes [" + std::to_string(offset) + ", " +
+                            std::to_string(offset + bytes) + ") are outside an allocation of " +
+                            std::to_string(it->second->bytes));
+  return it->second->mapped + offset;
+}
+
+void VulkanDevice::upload(Allocation dst, size_t offset, const void *src, size_t bytes) {
+  std::memcpy(at(dst, offset, bytes), src, bytes);
+}
+void VulkanDevice::download(Allocation src, size_t offset, void *dst, size_t bytes) {
+  std::memcpy(dst, at(src, offset, bytes), bytes);
+}
+void VulkanDevice::copy(Allocation dst, size_t dst_offset, Allocation src, size_t src_offset,
+                        size_t bytes) {
+  std::memmove(at(dst, dst_offset, bytes), at(src, src_offset, bytes), bytes);
+}
+void VulkanDevice::fill(Allocation dst, size_t offset, size_t bytes, uint8_t value) {
+  std::memset(at(dst, offset, bytes), value, bytes);
+}
+
+std::string VulkanDevice::pack_spirv(const std::vector<std::vector<uint32_t>> &modules) {
+  std::vector<uint32_t> words{static_cast<uint32_t>(modules.size())};
+  for (const auto &m : modules) {
+    words.push_back(static_cast<uint32_t>(m.size()));
+    words.insert(words.end(), m.begin(), m.end());
+  }
+  return std::string(reinterpret_cast<const char *>(words.data()), words.size() * 4);
+}
+
+std::vector<std::vector<uint32_t>> VulkanDevice::unpack_spirv(const std::string &artifact) {
+  auto bad = [] { return std::runtime_error("vulkan: a malformed SPIR-V artifact"); };
+  if (artifact.size() % 4 || artifact.size() < 4) throw bad();
+  std::vector<uint32_t> w(artifact.size() / 4);
+  std::memcpy(w.data(), artifact.data(), artifact.size());
+  std::vector<std::vector<uint32_t>> out;
+  size_t i = 1;
+  for (uint32_t m = 0; m < w[0]; m++) {
+    if (i >= w.size() || w[i] > w.size() - i - 1) throw bad();
+    out.emplace_back(w.begin() + i + 1, w.begin() + i + 1 + w[i]);
+    i += 1 + w[i];
+  }
+  if (i != w.size()) throw bad();
+  return out;
+}
+
+namespace {
+
+class VulkanExecutable : public Executable {
+ public:
+  explicit VulkanExecutable(VkDevice device) : device_(device) {}
+  ~VulkanExecutable() override {
+    for (VkPipeline p : pipelines) vkDestroyPipeline(device_, p, nullptr);
+    if (layout) vkDestroyPipelineLayout(device_, layout, nullptr);
+  }
+  VkDevice device_;
+  VkPipelineLayout layout = VK_NULL_HANDLE;
+  std::vector<VkPipeline> pipelines;
+  std::vector<int> workgroup;  // invocations per workgroup, per task
+};
+
+}  // namespace
+
+std::unique_ptr<Executable> VulkanDevice::load(const std::string &artifact,
+                                               const std::vector<TaskDesc> &tasks) {
+  auto modules = unpack_spirv(artifact);
+  if (modules.size() != tasks.size())
+    throw std::runtime_error("vulkan: the artifact has " + std::to_string(modules.size()) +
+                             " modules for " + std::to_string(tasks.size()) + " tasks");
+  auto exe = std::make_unique<VulkanExecutable>(vk_.device);
+  VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, 8};
+  VkPipelineLayoutCreateInfo lci{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+  lci.pushConstantRangeCount = 1;
+  lci.pPushConstantRanges = &range;
+  check(vkCreatePipelineLayout(vk_.device, &lci, nullptr, &exe->layout), "vkCreatePipelineLayout");
+  for (size_t i = 0; i < modules.size(); i++) {
+    VkShaderModuleCreateInfo sci{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+    sci.codeSize = modules[i].size() * 4;
+    sci.pCode = modules[i].data();
+    VkShaderModule sm;
+    check(vkCreateShaderModule(vk_.device, &sci, nullptr, &sm), "vkCreateShaderModule");
+    VkComputePipelineCreateInfo cci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+    cci.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
+    cci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+    cci.stage.module = sm;
+    cci.stage.pName = "main";
+    cci.layout = exe->layout;
+    VkPipeline p;
+    VkResult r = vkCreateComputePipelines(vk_.device, VK_NULL_HANDLE, 1, &cci, nullptr, &p);
+    vkDestroyShaderModule(vk_.device, sm, nullptr);
+    check(r, ("creating the pipeline of " + tasks[i].symbol).c_str());
+    exe->pipelines.push_back(p);
+    exe->workgroup.push_back(tasks[i].kind == TaskKind::range_for
+                                 ? std::max(1, std::min(tasks[i].block_dim > 0 ? tasks[i].block_dim : 128, 1024))
+                                 : 1);
+  }
+  return exe;
+}
+
+LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
+                                  const LaunchArgs &args) {
+  const auto &exe = static_cast<const VulkanExecutable &>(e);
+  std::lock_guard<std::mutex> lock(launch_mu_);
+  size_t n_trees = args.trees.size();
+  size_t off_bases = (sizeof(RuntimeContext) + 15) / 16 * 16;
+  size_t off_args = off_bases + 8 * n_trees;
+  size_t off_result = off_args + 8 * static_cast<size_t>(std::max(desc.num_arg_slots, 1));
+  size_t off_temps = (off_result + 8 + 15) / 16 * 16;
+  size_t total = off_temps + static_cast<size_t>(std::max<int64_t>(desc.temp_bytes, 8));
+  if (!scratch_ || scratch_->bytes < total) scratch_.reset(make_buffer(std::max<size_t>(total, 4096)));
+  uint8_t *block = scratch_->mapped;
+  uint64_t base = scratch_->address;
+  std::memset(block, 0, total);
+
+  // Ndarrays are host memory: each is copied into a buffer for the launch and back after it.
+  struct Staged {
+    std::unique_ptr<Buffer> buffer;
+    void *host;
+    size_t bytes;
+  };
+  std::vector<Staged> staged;
+  std::vector<uint64_t> slots(args.args, args.args + desc.num_arg_slots);
+  for (const BindingDesc &b : desc.bindings) {
+    if (b.kind != BindingKind::ndarray) continue;
+    const ArgDesc &a = desc.args.at(static_cast<size_t>(b.index));
+    size_t bytes = static_cast<size_t>(dtype_bytes(a.dtype));
+    for (int d = 0; d < a.ndim; d++) bytes *= static_cast<size_t>(slots[a.slot + 1 + d]);
+    Staged s{std::unique_ptr<Buffer>(make_buffer(bytes)), reinterpret_cast<void *>(slots[a.slot]), bytes};
+    if (bytes) std::memcpy(s.buffer->mapped, s.host, bytes);
+    slots[a.slot] = s.buffer->address;
+    staged.push_back(std::move(s));
+  }
+  RuntimeContext ctx{};
+  ctx.tree_bases = reinterpret_cast<uint8_t **>(base + off_bases);
+  ctx.args = reinterpret_cast<uint64_t *>(base + off_args);
+  ctx.result = reinterpret_cast<uint64_t *>(base + off_result);
+  ctx.temps = reinterpret_cast<uint8_t *>(base + off_temps);
+  ctx.rand_seed = args.rand_seed;
+  ctx.launch_id = args.launch_id;
+  std::memcpy(block, &ctx, sizeof ctx);
+  for (size_t t = 0; t < n_trees; t++) {
+    uint64_t addr = 0;
+    if (args.trees[t].valid()) {
+      std::lock_guard<std::mutex> mlock(mu_);
+      addr = memory_.at(args.trees[t].id)->address;
+    }
+    std::memcpy(block + off_bases + 8 * t, &addr, 8);
+  }
+  if (!slots.empty()) std::memcpy(block + off_args, slots.data(), 8 * slots.size());
+
+  VkCommandBufferAllocateInfo cai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+  cai.commandPool = vk_.pool;
+  cai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+  cai.commandBufferCount = 1;
+  std::lock_guard<std::mutex> qlock(vk_.queue_mu);  // the pool and the queue are shared
+  VkCommandBuffer cb;
+  check(vkAllocateCommandBuffers(vk_.device, &cai, &cb), "vkAllocateCommandBuffers");
+  VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+  vkBeginCommandBuffer(cb, &bi);
+  for (size_t i = 0; i < desc.tasks.size(); i++) {
+    const TaskDesc &t = desc.tasks[i];
+    uint32_t groups = 1;
+    if (t.kind == TaskKind::range_for) {
+      int64_t wg = exe.workgroup[i];
+      int64_t n = 1024 * wg;  // a range known only on the device: the task strides
+      if (t.begin_temp < 0 && t.end_temp < 0) {
+        n = t.end - t.begin;
+        if (n <= 0) continue;
+      }
+      groups = static_cast<uint32_t>(std::clamp<int64_t>((n + wg - 1) / wg, 1, 65535));
+    }
+    if (i > 0) {
+      VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+      mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_SHADER_READ_BIT;
+      mb.dstAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_SHADER_READ_BIT;
+      vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                           VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &mb, 0, nullptr, 0, nullptr);
+    }
+    vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, exe.pipelines[i]);
+    vkCmdPushConstants(cb, exe.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, 8, &base);
+    vkCmdDispatch(cb, groups, 1, 1);
+  }
+  VkMemoryBarrier host{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  host.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+  host.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+  vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1,
+                       &host, 0, nullptr, 0, nullptr);
+  vkEndCommandBuffer(cb);
+  VkFenceCreateInfo fci{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+  VkFence fence;
+  check(vkCreateFence(vk_.device, &fci, nullptr, &fence), "vkCreateFence");
+  VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+  si.commandBufferCount = 1;
+  si.pCommandBuffers = &cb;
+  VkResult r = vkQueueSubmit(vk_.queue, 1, &si, fence);
+  if (r == VK_SUCCESS) r = vkWaitForFences(vk_.device, 1, &fence, VK_TRUE, UINT64_MAX);
+  vkDestroyFence(vk_.device, fence, nullptr);
+  vkFreeCommandBuffers(vk_.device, vk_.pool, 1, &cb);
+  check(r, ("running " + desc.name).c_str());
+
+  LaunchResult out;
+  RuntimeContext done;
+  std::memcpy(&done, block, sizeof done);
+  std::memcpy(&out.value, block + off_result, 8);
+  out.error_code = done.error_code;
+  std::memcpy(out.error_args, done.error_args, sizeof out.error_args);
+  for (const Staged &s : staged)
+    if (s.bytes) std::memcpy(s.host, s.buffer->mapped, s.bytes);
+  return out;
+}
+
+}  // namespace qtaichi::rt

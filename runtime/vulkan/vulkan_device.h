@@ -1,0 +1,56 @@
+#pragma once
+// The Vulkan device, on any Vulkan 1.2 driver with buffer device address (lavapipe on the CPU
+// included): memory is host-visible buffers reached from shaders by device address, code is one
+// compute pipeline per task (SPIR-V from codegen/spirv), and a launch records its tasks into one
+// command buffer with a barrier between tasks. The loader comes from volk at run time.
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "runtime/device.h"
+
+namespace qtaichi::rt {
+
+struct VulkanContext;  // instance, device, queue: one per process (vulkan_device.cpp)
+
+class VulkanDevice : public Device {
+ public:
+  // Throws std::runtime_error saying why there is no usable Vulkan device here.
+  VulkanDevice();
+  ~VulkanDevice() override;
+  static bool available(std::string *why_not);
+
+  std::string name() const override;
+  DeviceCaps caps() const override;
+  Allocation allocate(size_t bytes) override;
+  void free(Allocation a) override;
+  void upload(Allocation dst, size_t offset, const void *src, size_t bytes) override;
+  void download(Allocation src, size_t offset, void *dst, size_t bytes) override;
+  void copy(Allocation dst, size_t dst_offset, Allocation src, size_t src_offset,
+            size_t bytes) override;
+  void fill(Allocation dst, size_t offset, size_t bytes, uint8_t value) override;
+  // `artifact`: the tasks' SPIR-V modules, as written by pack_spirv.
+  std::unique_ptr<Executable> load(const std::string &artifact,
+                                   const std::vector<TaskDesc> &tasks) override;
+  LaunchResult launch(const Executable &exe, const KernelDesc &desc,
+                      const LaunchArgs &args) override;
+  void synchronize() override {}  // launches wait for their work
+
+  // The container of a kernel's SPIR-V modules: per task, its word count then its words.
+  static std::string pack_spirv(const std::vector<std::vector<uint32_t>> &modules);
+  static std::vector<std::vector<uint32_t>> unpack_spirv(const std::string &artifact);
+
+ private:
+  struct Buffer;
+  uint8_t *at(Allocation a, size_t offset, size_t bytes);  // mapped memory, checked
+  Buffer *make_buffer(size_t bytes);
+
+  VulkanContext &vk_;
+  std::mutex mu_;         // the allocation table
+  std::mutex launch_mu_;  // one launch at a time: they share the context block
+  std::map<uint64_t, std::unique_ptr<Buffer>> memory_;
+  uint64_t next_id_ = 1;
+  std::unique_ptr<Buffer> scratch_;  // the launch context block
+};
+
+}  // namespace qtaichi::rt
