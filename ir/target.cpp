@@ -35,6 +35,7 @@ std::string Target::str() const {
   s += "; index " + std::to_string(index_bits);
   if (max_binding_bytes != INT64_MAX) s += "; binding " + std::to_string(max_binding_bytes);
   s += "; subgroup " + std::to_string(subgroup_size);
+  if (max_loop_iterations) s += "; loop limit " + std::to_string(max_loop_iterations);
   return s;
 }
 

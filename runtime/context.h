@@ -9,6 +9,9 @@
 namespace qtaichi::rt {
 
 constexpr int kMaxAssertArgs = 8;
+// RuntimeContext::error_code for "the device's loop limit was reached" (max_loop_iterations);
+// codes >= 1 are the kernel's assertions.
+constexpr int32_t kLoopLimitError = -1;
 
 // X(name, kind, declaration): kind is ptr, i32, i64 or i64_array (kMaxAssertArgs).
 #define QTI_RUNTIME_CONTEXT_MEMBERS(X)                                                        \

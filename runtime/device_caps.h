@@ -17,6 +17,9 @@ struct DeviceCaps {
   int index_bits = 64;        // byte offsets: 64, or 32 (then a tree must fit in 2^31 bytes)
   int64_t max_binding_bytes = INT64_MAX;  // the largest buffer one binding may address
   int subgroup_size = 1;
+  // > 0: the driver stops a shader invocation after this many loop iterations in all (Mesa's
+  // lavapipe: 65535), so generated code counts them and reports the overrun as an error.
+  int64_t max_loop_iterations = 0;
 };
 
 }  // namespace qtaichi::rt

@@ -283,6 +283,13 @@ uint64_t Program::launch(CompiledKernel *kernel, const std::vector<uint64_t> &ar
   la.rand_seed = config_.random_seed;
   la.launch_id = launch_count_++;
   rt::LaunchResult r = device_->launch(*kernel->code_, desc, la);
+  if (r.error_code == rt::kLoopLimitError)
+    throw KernelRuntimeError(
+        "kernel '" + kernel->name_ + "' ran more than " +
+            std::to_string(target_.max_loop_iterations) + " loop iterations in one parallel "
+            "iteration (or serial task); " + device_->name() + " stops a shader there, so its "
+            "results would be wrong: spread the work over the parallel loop, or run on the cpu",
+        ir::SourceLoc{}, false);
   if (r.error_code != 0) {
     size_t i = static_cast<size_t>(r.error_code - 1);
     const rt::AssertionDesc &a = desc.assertions.at(i);

@@ -130,10 +130,29 @@ Id TaskEmitter::emit_clz(Id a, const Type *t) {
   return t == types::i32() ? r : emit_cast(r, types::i32(), t);
 }
 
+namespace {
+// GLSL.std.450's transcendental functions take 16/32-bit floats only.
+void require_f32(const Type *t, const char *what, const SourceLoc &loc) {
+  if (t->kind() == PrimKind::f64)
+    throw CompileError(ErrorKind::type,
+                       std::string(what) + " on f64 is not available on vulkan (Vulkan's "
+                       "GLSL.std.450 has it for f32 only): cast to f32, or run on cpu or cuda",
+                       loc);
+}
+}  // namespace
+
 Id TaskEmitter::emit_unary(const UnaryOpStmt *s) {
   Id a = value(s->operand());
   const Type *from = s->operand()->ret_type;
   Id t = type_of(s->ret_type);
+  switch (s->op) {
+    case UnaryOp::sin: case UnaryOp::cos: case UnaryOp::tan: case UnaryOp::asin:
+    case UnaryOp::acos: case UnaryOp::exp: case UnaryOp::log: case UnaryOp::tanh:
+      require_f32(from, unary_op_name(s->op), s->loc);
+      break;
+    default:
+      break;
+  }
   switch (s->op) {
     case UnaryOp::neg: return b_.op(from->is_float() ? Op::OpFNegate : Op::OpSNegate, t, {a});
     case UnaryOp::bit_not: return b_.op(Op::OpNot, t, {a});
@@ -179,13 +198,18 @@ Id TaskEmitter::emit_binary(const BinaryOpStmt *s) {
     case BinaryOp::mod:
       throw CompileError(ErrorKind::internal, "'//' and '%' reach the backend only through lower_arith", s->loc);
     case BinaryOp::pow:
-      if (fl) return emit_pow(a, b, lt);
+      if (fl) {
+        require_f32(lt, "**", s->loc);
+        return emit_pow(a, b, lt);
+      }
       throw CompileError(ErrorKind::internal, "integer ** reaches the backend only through lower_arith", s->loc);
     case BinaryOp::min:
       return glsl(fl ? GLSLstd450NMin : sg ? GLSLstd450SMin : GLSLstd450UMin, ot, {a, b});
     case BinaryOp::max:
       return glsl(fl ? GLSLstd450NMax : sg ? GLSLstd450SMax : GLSLstd450UMax, ot, {a, b});
-    case BinaryOp::atan2: return glsl(GLSLstd450Atan2, t, {a, b});
+    case BinaryOp::atan2:
+      require_f32(lt, "atan2", s->loc);
+      return glsl(GLSLstd450Atan2, t, {a, b});
     case BinaryOp::bit_and: return b_.op(Op::OpBitwiseAnd, t, {a, b});
     case BinaryOp::bit_or: return b_.op(Op::OpBitwiseOr, t, {a, b});
     case BinaryOp::bit_xor: return b_.op(Op::OpBitwiseXor, t, {a, b});

@@ -68,6 +68,11 @@ std::vector<uint32_t> TaskEmitter::run() {
   b_.op_void(Op::OpReturn, {});
   b_.place_label(run);
   load_bases();
+  if (int64_t limit = kernel_.target.max_loop_iterations; limit > 0) {
+    budget_ = b_.function_variable(b_.t_pointer(spv::StorageClass::Function, i32_));
+    // The driver's count runs a little ahead of ours (it counts loop exits too): a margin.
+  b_.op_void(Op::OpStore, {budget_, b_.c_i32(static_cast<int32_t>(std::max<int64_t>(limit - 64, 1)))});
+  }
 
   if (range) {
     auto bound = [&](int64_t v, int64_t temp) -> Id {
@@ -102,6 +107,28 @@ void TaskEmitter::emit_block(const Block &block) {
   }
 }
 
+void TaskEmitter::count_pass() {
+  if (!budget_) return;
+  Id left = b_.op(Op::OpISub, i32_, {b_.op(Op::OpLoad, i32_, {budget_}), b_.c_i32(1)});
+  b_.op_void(Op::OpStore, {budget_, left});
+}
+
+void TaskEmitter::check_budget() {
+  if (!budget_) return;
+  Id left = b_.op(Op::OpLoad, i32_, {budget_});
+  Id out = b_.op(Op::OpSLessThanEqual, bool_, {left, b_.c_i32(0)});
+  Id stop = b_.label(), go_on = b_.label();
+  b_.op_void(Op::OpSelectionMerge, {go_on, kNone});
+  b_.op_void(Op::OpBranchConditional, {out, stop, go_on});
+  b_.place_label(stop);
+  Id code_ptr = typed_pointer(context_address(offsetof(rt::RuntimeContext, error_code)), i32_);
+  b_.op(Op::OpAtomicCompareExchange, i32_,
+        {code_ptr, b_.c_u32(static_cast<uint32_t>(spv::Scope::Device)), b_.c_u32(0), b_.c_u32(0),
+         b_.c_i32(rt::kLoopLimitError), b_.c_i32(0)});
+  b_.op_void(Op::OpReturn, {});
+  b_.place_label(go_on);
+}
+
 void TaskEmitter::emit_counted_loop(const Stmt *loop, Id begin, Id end, Id step,
                                     const Block &body) {
   Id counter = b_.function_variable(b_.t_pointer(spv::StorageClass::Function, i32_));
@@ -109,12 +136,14 @@ void TaskEmitter::emit_counted_loop(const Stmt *loop, Id begin, Id end, Id step,
   Id header = b_.label(), bodyl = b_.label(), cont = b_.label(), merge = b_.label();
   b_.op_void(Op::OpBranch, {header});
   b_.place_label(header);
+  count_pass();
   Id i = b_.op(Op::OpLoad, i32_, {counter});
   Id more = b_.op(Op::OpSLessThan, bool_, {i, end});
   b_.op_void(Op::OpLoopMerge, {merge, cont, kNone});
   b_.op_void(Op::OpBranchConditional, {more, bodyl, merge});
   b_.place_label(bodyl);
   values_[loop] = i;
+  check_budget();
   loops_.push_back({cont, merge});
   emit_block(body);
   loops_.pop_back();
@@ -143,9 +172,11 @@ void TaskEmitter::emit_while(const WhileStmt *s) {
   Id header = b_.label(), bodyl = b_.label(), cont = b_.label(), merge = b_.label();
   b_.op_void(Op::OpBranch, {header});
   b_.place_label(header);
+  count_pass();
   b_.op_void(Op::OpLoopMerge, {merge, cont, kNone});
   b_.op_void(Op::OpBranch, {bodyl});
   b_.place_label(bodyl);
+  check_budget();
   loops_.push_back({cont, merge});
   emit_block(*s->body);
   loops_.pop_back();

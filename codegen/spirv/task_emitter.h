@@ -26,6 +26,11 @@ class TaskEmitter {
   void emit_while(const ir::WhileStmt *s);
   void emit_assert(const ir::AssertStmt *s);
   void branch_if_open(Id target);
+  // Where the driver stops shaders after a number of loop iterations (lavapipe), every pass
+  // through a loop header counts down a budget; at zero the loop body records kLoopLimitError
+  // and the task returns.
+  void count_pass();
+  void check_budget();
 
   // ---- emit_arith.cpp ----
   Id type_of(const ir::Type *t);
@@ -61,6 +66,7 @@ class TaskEmitter {
   int workgroup_size_ = 1;
   Id u64_ = 0, u32_ = 0, i32_ = 0, bool_ = 0;
   Id context_ = 0;  // u64
+  Id budget_ = 0;   // Function i32 variable, when the target has a loop limit
   Id args_ = 0, temps_ = 0, result_ = 0;
   std::unordered_map<int, Id> tree_bases_;
   std::unordered_map<const ir::Stmt *, Id> values_;

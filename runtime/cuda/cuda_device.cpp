@@ -1,5 +1,7 @@
 #include "runtime/cuda/cuda_device.h"
 
+#include "runtime/host_arrays.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -195,22 +197,24 @@ LaunchResult CudaDevice::launch(const Executable &exe, const KernelDesc &desc,
   };
   std::vector<Staged> staged;
   std::vector<uint64_t> slots(args.args, args.args + desc.num_arg_slots);
-  auto release = [&] {
-    for (const Staged &s : staged) driver_.cuMemFree(s.dev);
+  auto release = [&] {  // an array passed twice was staged once (host null on the repeat)
+    for (const Staged &s : staged)
+      if (s.host) driver_.cuMemFree(s.dev);
   };
   try {
-    for (const BindingDesc &b : desc.bindings) {
-      if (b.kind != BindingKind::ndarray) continue;
-      const ArgDesc &a = desc.args.at(static_cast<size_t>(b.index));
-      size_t bytes = static_cast<size_t>(dtype_bytes(a.dtype));
-      for (int d = 0; d < a.ndim; d++) bytes *= static_cast<size_t>(slots[a.slot + 1 + d]);
-      Staged s{0, reinterpret_cast<void *>(slots[a.slot]), bytes};
-      driver_.check(driver_.cuMemAlloc(&s.dev, std::max<size_t>(bytes, 1)),
-                    "allocating GPU memory for ndarray '" + a.name + "'");
+    for (const HostArray &h : host_arrays(desc, slots)) {
+      if (h.same_as >= 0) {
+        slots[h.arg->slot] = staged[static_cast<size_t>(h.same_as)].dev;
+        staged.push_back({staged[static_cast<size_t>(h.same_as)].dev, nullptr, 0});
+        continue;
+      }
+      Staged s{0, h.host, h.bytes};
+      driver_.check(driver_.cuMemAlloc(&s.dev, std::max<size_t>(h.bytes, 1)),
+                    "allocating GPU memory for ndarray '" + h.arg->name + "'");
       staged.push_back(s);
-      if (bytes) driver_.check(driver_.cuMemcpyHtoD(s.dev, s.host, bytes),
-                               "copying ndarray '" + a.name + "' to the GPU");
-      slots[a.slot] = s.dev;
+      if (h.bytes) driver_.check(driver_.cuMemcpyHtoD(s.dev, s.host, h.bytes),
+                                 "copying ndarray '" + h.arg->name + "' to the GPU");
+      slots[h.arg->slot] = s.dev;
     }
     RuntimeContext ctx{};
     ctx.tree_bases = reinterpret_cast<uint8_t **>(block + off_bases);

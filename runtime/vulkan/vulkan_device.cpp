@@ -2,6 +2,8 @@
 
 #include <volk.h>
 
+#include "runtime/host_arrays.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -51,7 +53,8 @@ struct VulkanContext {
   DeviceCaps caps;
   uint32_t memory_type = 0;
   std::mutex queue_mu;
-  std::string error;  // empty: usable
+  bool software = false;  // a CPU implementation (lavapipe)
+  std::string error;      // empty: usable
 };
 
 namespace {
@@ -223,10 +226,15 @@ VulkanContext *create_context() {
   k.index_bits = 64;  // buffer device addresses
   k.max_binding_bytes = props[pick].limits.maxStorageBufferRange;
   VkPhysicalDeviceSubgroupProperties sub{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+  VkPhysicalDeviceVulkan12Properties p12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_PROPERTIES};
   VkPhysicalDeviceProperties2 p2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
   p2.pNext = &sub;
+  sub.pNext = &p12;
   vkGetPhysicalDeviceProperties2(c->physical, &p2);
   k.subgroup_size = static_cast<int>(sub.subgroupSize);
+  // llvmpipe ends every shader invocation after 65535 loop iterations, all loops together.
+  if (p12.driverID == VK_DRIVER_ID_MESA_LLVMPIPE) k.max_loop_iterations = 65535;
+  c->software = props[pick].deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
   return c;
 }
 
@@ -237,6 +245,8 @@ VulkanContext &context_or_throw() {
 }
 
 }  // namespace
+
+bool VulkanDevice::software() { return context_or_throw().software; }
 
 bool VulkanDevice::available(std::string *why_not) {
   try {
@@ -449,14 +459,15 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
   };
   std::vector<Staged> staged;
   std::vector<uint64_t> slots(args.args, args.args + desc.num_arg_slots);
-  for (const BindingDesc &b : desc.bindings) {
-    if (b.kind != BindingKind::ndarray) continue;
-    const ArgDesc &a = desc.args.at(static_cast<size_t>(b.index));
-    size_t bytes = static_cast<size_t>(dtype_bytes(a.dtype));
-    for (int d = 0; d < a.ndim; d++) bytes *= static_cast<size_t>(slots[a.slot + 1 + d]);
-    Staged s{std::unique_ptr<Buffer>(make_buffer(bytes)), reinterpret_cast<void *>(slots[a.slot]), bytes};
-    if (bytes) std::memcpy(s.buffer->mapped, s.host, bytes);
-    slots[a.slot] = s.buffer->address;
+  for (const HostArray &h : host_arrays(desc, slots)) {
+    if (h.same_as >= 0) {  // staged once; the placeholder keeps the indices aligned
+      slots[h.arg->slot] = staged[static_cast<size_t>(h.same_as)].buffer->address;
+      staged.push_back({nullptr, nullptr, 0});
+      continue;
+    }
+    Staged s{std::unique_ptr<Buffer>(make_buffer(h.bytes)), h.host, h.bytes};
+    if (h.bytes) std::memcpy(s.buffer->mapped, s.host, h.bytes);
+    slots[h.arg->slot] = s.buffer->address;
     staged.push_back(std::move(s));
   }
   RuntimeContext ctx{};

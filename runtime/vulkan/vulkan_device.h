@@ -19,6 +19,8 @@ class VulkanDevice : public Device {
   VulkanDevice();
   ~VulkanDevice() override;
   static bool available(std::string *why_not);
+  // Whether the device is a CPU implementation (lavapipe): ti.gpu does not pick it.
+  static bool software();
 
   std::string name() const override;
   DeviceCaps caps() const override;
