@@ -26,6 +26,7 @@ const std::vector<std::pair<const char *, Pass>> &pipeline_passes() {
       {"forward_loads", passes::forward_loads},
       {"simplify", passes::simplify},  // decodes of forwarded words are now common
       {"merge_atomics", passes::merge_atomics},  // where the target has no float atomic add
+      {"lower_small_atomics", passes::lower_small_atomics},
       {"lower_float_atomics", passes::lower_float_atomics},
       {"lower_random", passes::lower_random},
       {"lower_arith", passes::lower_arith},  // every backend then emits one instruction each

@@ -36,6 +36,8 @@ std::string Target::str() const {
   if (max_binding_bytes != INT64_MAX) s += "; binding " + std::to_string(max_binding_bytes);
   s += "; subgroup " + std::to_string(subgroup_size);
   if (max_loop_iterations) s += "; loop limit " + std::to_string(max_loop_iterations);
+  if (!preserve_inf_nan_f32 || !preserve_inf_nan_f64) s += "; inf/nan not kept";
+  if (!preserve_denorm_f32 || !preserve_denorm_f64) s += "; denormals not kept";
   return s;
 }
 

@@ -20,6 +20,10 @@ struct DeviceCaps {
   // > 0: the driver stops a shader invocation after this many loop iterations in all (Mesa's
   // lavapipe: 65535), so generated code counts them and reports the overrun as an error.
   int64_t max_loop_iterations = 0;
+  // Whether shaders can ask for IEEE infinities/NaNs/signed zeros and for denormals to be kept
+  // (SPIR-V float controls; a CPU and CUDA always have both).
+  bool preserve_inf_nan_f32 = true, preserve_inf_nan_f64 = true;
+  bool preserve_denorm_f32 = true, preserve_denorm_f64 = true;
 };
 
 }  // namespace qtaichi::rt

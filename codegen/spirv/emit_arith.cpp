@@ -24,13 +24,13 @@ Id TaskEmitter::emit_const(const ConstStmt *s) {
   const Type *t = s->ret_type;
   if (t->kind() == PrimKind::u1) return b_.c_bool(s->ival != 0);
   if (t->is_float()) return b_.c_float(type_of(t), t->bits(), s->fval);
-  return b_.c_int(type_of(t), t->bits(), static_cast<uint64_t>(s->ival));
+  return b_.c_int(type_of(t), t->bits(), static_cast<uint64_t>(s->ival), t->is_signed());
 }
 
 Id TaskEmitter::truthy(Id v, const Type *t) {
   if (t->kind() == PrimKind::u1) return v;
   if (t->is_float()) return b_.op(Op::OpFUnordNotEqual, bool_, {v, b_.c_float(type_of(t), t->bits(), 0.0)});
-  return b_.op(Op::OpINotEqual, bool_, {v, b_.c_int(type_of(t), t->bits(), 0)});
+  return b_.op(Op::OpINotEqual, bool_, {v, b_.c_int(type_of(t), t->bits(), 0, t->is_signed())});
 }
 
 Id TaskEmitter::to_i32(Id b) { return b_.op(Op::OpSelect, i32_, {b, b_.c_i32(1), b_.c_i32(0)}); }
@@ -45,8 +45,8 @@ Id TaskEmitter::emit_cast(Id v, const Type *from, const Type *to) {
   if (from == to) return v;
   Id t = type_of(to);
   if (from->kind() == PrimKind::u1) {  // bool -> 0 / 1
-    Id one = to->is_float() ? b_.c_float(t, to->bits(), 1.0) : b_.c_int(t, to->bits(), 1);
-    Id zero = to->is_float() ? b_.c_float(t, to->bits(), 0.0) : b_.c_int(t, to->bits(), 0);
+    Id one = to->is_float() ? b_.c_float(t, to->bits(), 1.0) : b_.c_int(t, to->bits(), 1, to->is_signed());
+    Id zero = to->is_float() ? b_.c_float(t, to->bits(), 0.0) : b_.c_int(t, to->bits(), 0, to->is_signed());
     return b_.op(Op::OpSelect, t, {v, one, zero});
   }
   if (to->kind() == PrimKind::u1) return truthy(v, from);
@@ -141,6 +141,100 @@ void require_f32(const Type *t, const char *what, const SourceLoc &loc) {
 }
 }  // namespace
 
+// Float division and remainder with a zero divisor give IEEE results without the driver ever
+// seeing a zero divisor: Vulkan leaves x / 0 undefined unless the device keeps infinities and
+// NaNs, and lavapipe drops a shader's stores outright when it can prove a divisor is 0.0.
+// x / +-0 is x * (+-inf) (NaN for x = 0 or NaN), fmod(x, +-0) is NaN; both are built from the
+// divisor's bits, so no infinite constant reaches the driver either.
+Id TaskEmitter::emit_float_division(Op op, Id x, Id y, const Type *t) {
+  Id ft = type_of(t);
+  int bits = t->bits();
+  Id ut = b_.t_int(bits, false);
+  auto c = [&](double v) { return b_.c_float(ft, bits, v); };
+  auto u = [&](uint64_t v) { return b_.c_int(ut, bits, v); };
+  Id zero = b_.op(Op::OpFOrdEqual, bool_, {y, c(0.0)});
+  Id safe = b_.op(Op::OpSelect, ft, {zero, c(1.0), y});
+  Id q = op == Op::OpFDiv ? b_.op(op, ft, {x, safe}) : emit_fmod(x, safe, t);
+  Id ybits = b_.op(Op::OpBitcast, ut, {y});
+  uint64_t sign = uint64_t(1) << (bits - 1);
+  uint64_t inf = bits == 32 ? 0x7f800000ull : 0x7ff0000000000000ull;
+  uint64_t quiet = bits == 32 ? 0x7fc00000ull : 0x7ff8000000000000ull;
+  Id special;
+  if (op == Op::OpFDiv) {
+    Id signed_inf = b_.op(Op::OpBitwiseOr, ut, {b_.op(Op::OpBitwiseAnd, ut, {ybits, u(sign)}), u(inf)});
+    special = b_.op(Op::OpFMul, ft, {x, b_.op(Op::OpBitcast, ft, {signed_inf})});
+  } else {
+    special = b_.op(Op::OpBitcast, ft, {b_.op(Op::OpBitwiseOr, ut, {ybits, u(quiet)})});
+  }
+  return b_.op(Op::OpSelect, ft, {zero, special, q});
+}
+
+// C's fmod, exact (OpFRem is not, on lavapipe): the remainder of the integer mantissas by long
+// division in 64-bit steps, scaled back by the divisor's exponent. y is never 0 here.
+Id TaskEmitter::emit_fmod(Id x, Id y, const Type *t) {
+  Id ft = type_of(t);
+  int bits = t->bits();
+  int mant = bits == 32 ? 23 : 52, bias = bits == 32 ? 127 : 1023;
+  Id ut = b_.t_int(bits, false);
+  auto u = [&](uint64_t v) { return b_.c_int(ut, bits, v); };
+  Id ptr_u64 = b_.t_pointer(spv::StorageClass::Function, u64_);
+  Id ptr_i32 = b_.t_pointer(spv::StorageClass::Function, i32_);
+  uint64_t frac_mask = (uint64_t(1) << mant) - 1;
+  // (mantissa with its implicit bit, biased exponent >= 1) of |v|; denormals keep exponent 1.
+  auto split = [&](Id v) {
+    Id vb = b_.op(Op::OpBitcast, ut, {v});
+    Id e = b_.op(Op::OpBitwiseAnd, ut, {b_.op(Op::OpShiftRightLogical, ut, {vb, u(mant)}),
+                                        u((uint64_t(1) << (bits - 1 - mant)) - 1)});
+    Id f = b_.op(Op::OpBitwiseAnd, ut, {vb, u(frac_mask)});
+    Id normal = b_.op(Op::OpINotEqual, bool_, {e, u(0)});
+    Id m = b_.op(Op::OpSelect, ut, {normal, b_.op(Op::OpBitwiseOr, ut, {f, u(frac_mask + 1)}), f});
+    Id e1 = b_.op(Op::OpSelect, ut, {normal, e, u(1)});
+    Id m64 = bits == 64 ? m : b_.op(Op::OpUConvert, u64_, {m});
+    Id e32 = bits == 32 ? b_.op(Op::OpBitcast, i32_, {e1})
+                        : b_.op(Op::OpBitcast, i32_, {b_.op(Op::OpUConvert, u32_, {e1})});
+    return std::pair{m64, e32};
+  };
+  auto [mx, ex] = split(x);
+  auto [my, ey] = split(y);
+  Id r = b_.function_variable(ptr_u64), d = b_.function_variable(ptr_i32);
+  b_.op_void(Op::OpStore, {r, b_.op(Op::OpUMod, u64_, {mx, my})});
+  b_.op_void(Op::OpStore, {d, b_.op(Op::OpISub, i32_, {ex, ey})});
+  // Each step shifts the remainder left by as many bits as stay below 2^64, then reduces it.
+  int step = 64 - (mant + 1);
+  Id header = b_.label(), body = b_.label(), cont = b_.label(), merge = b_.label();
+  b_.op_void(Op::OpBranch, {header});
+  b_.place_label(header);
+  Id dl = b_.op(Op::OpLoad, i32_, {d});
+  Id more = b_.op(Op::OpSGreaterThan, bool_, {dl, b_.c_i32(0)});
+  b_.op_void(Op::OpLoopMerge, {merge, cont, 0});
+  b_.op_void(Op::OpBranchConditional, {more, body, merge});
+  b_.place_label(body);
+  Id sh = glsl(GLSLstd450SMin, i32_, {dl, b_.c_i32(step)});
+  Id rl = b_.op(Op::OpLoad, u64_, {r});
+  b_.op_void(Op::OpStore, {r, b_.op(Op::OpUMod, u64_, {b_.op(Op::OpShiftLeftLogical, u64_, {rl, sh}), my})});
+  b_.op_void(Op::OpStore, {d, b_.op(Op::OpISub, i32_, {dl, sh})});
+  b_.op_void(Op::OpBranch, {cont});
+  b_.place_label(cont);
+  b_.op_void(Op::OpBranch, {header});
+  b_.place_label(merge);
+  // |result| = r * 2^(ey - bias - mant); r < 2^(mant+1) converts exactly.
+  Id rv = b_.op(Op::OpConvertUToF, ft, {b_.op(Op::OpLoad, u64_, {r})});
+  Id scaled = glsl(GLSLstd450Ldexp, ft, {rv, b_.op(Op::OpISub, i32_, {ey, b_.c_i32(bias + mant)})});
+  Id xb = b_.op(Op::OpBitcast, ut, {x});
+  Id sign = b_.op(Op::OpBitwiseAnd, ut, {xb, u(uint64_t(1) << (bits - 1))});
+  Id result = b_.op(Op::OpBitcast, ft, {b_.op(Op::OpBitwiseOr, ut, {b_.op(Op::OpBitcast, ut, {scaled}), sign})});
+  // |x| < |y| (d < 0 above): x itself. x infinite or NaN, or y NaN: NaN. y infinite: x.
+  Id ax = glsl(GLSLstd450FAbs, ft, {x}), ay = glsl(GLSLstd450FAbs, ft, {y});
+  result = b_.op(Op::OpSelect, ft, {b_.op(Op::OpFOrdLessThan, bool_, {ax, ay}), x, result});
+  Id bad = b_.op(Op::OpLogicalOr, bool_, {b_.op(Op::OpIsInf, bool_, {x}),
+                                           b_.op(Op::OpLogicalOr, bool_, {b_.op(Op::OpIsNan, bool_, {x}),
+                                                                          b_.op(Op::OpIsNan, bool_, {y})})});
+  uint64_t quiet = bits == 32 ? 0x7fc00000ull : 0x7ff8000000000000ull;
+  Id nan = b_.op(Op::OpBitcast, ft, {b_.op(Op::OpBitwiseOr, ut, {xb, u(quiet)})});
+  result = b_.op(Op::OpSelect, ft, {b_.op(Op::OpIsInf, bool_, {y}), x, result});
+  return b_.op(Op::OpSelect, ft, {bad, nan, result});
+}
+
 Id TaskEmitter::emit_unary(const UnaryOpStmt *s) {
   Id a = value(s->operand());
   const Type *from = s->operand()->ret_type;
@@ -192,8 +286,12 @@ Id TaskEmitter::emit_binary(const BinaryOpStmt *s) {
     case BinaryOp::sub: return b_.op(fl ? Op::OpFSub : Op::OpISub, t, {a, b});
     case BinaryOp::mul: return b_.op(fl ? Op::OpFMul : Op::OpIMul, t, {a, b});
     case BinaryOp::truediv:
-    case BinaryOp::div: return b_.op(fl ? Op::OpFDiv : sg ? Op::OpSDiv : Op::OpUDiv, t, {a, b});
-    case BinaryOp::rem: return b_.op(fl ? Op::OpFRem : sg ? Op::OpSRem : Op::OpUMod, t, {a, b});
+    case BinaryOp::div:
+      if (fl) return emit_float_division(Op::OpFDiv, a, b, lt);
+      return b_.op(sg ? Op::OpSDiv : Op::OpUDiv, t, {a, b});
+    case BinaryOp::rem:
+      if (fl) return emit_float_division(Op::OpFRem, a, b, lt);
+      return b_.op(sg ? Op::OpSRem : Op::OpUMod, t, {a, b});
     case BinaryOp::floordiv:
     case BinaryOp::mod:
       throw CompileError(ErrorKind::internal, "'//' and '%' reach the backend only through lower_arith", s->loc);

@@ -1,6 +1,7 @@
 // Tasks, entry points and structured control flow.
 #include <algorithm>
 #include <cstddef>
+#include <tuple>
 
 #include "codegen/spirv/task_emitter.h"
 #include "ir/error.h"
@@ -53,6 +54,20 @@ std::vector<uint32_t> TaskEmitter::run() {
   b_.entry_point(spv::ExecutionModel::GLCompute, fn, "main", {pc, gid, nwg});
   b_.execution_mode(fn, spv::ExecutionMode::LocalSize,
                     {static_cast<uint32_t>(workgroup_size_), 1, 1});
+  // IEEE results, as on the CPU: by default Vulkan leaves x / 0, infinities and NaNs undefined
+  // and may flush denormals (lavapipe returns 0 for 1.0 / 0.0).
+  const ir::Target &tg = kernel_.target;
+  for (auto [width, inf_nan, denorm] : {std::tuple{32u, tg.preserve_inf_nan_f32, tg.preserve_denorm_f32},
+                                        std::tuple{64u, tg.preserve_inf_nan_f64, tg.preserve_denorm_f64}}) {
+    if (inf_nan) {
+      b_.capability(spv::Capability::SignedZeroInfNanPreserve);
+      b_.execution_mode(fn, spv::ExecutionMode::SignedZeroInfNanPreserve, {width});
+    }
+    if (denorm) {
+      b_.capability(spv::Capability::DenormPreserve);
+      b_.execution_mode(fn, spv::ExecutionMode::DenormPreserve, {width});
+    }
+  }
 
   context_ = b_.op(Op::OpLoad, u64_,
                    {b_.op(Op::OpAccessChain, b_.t_pointer(spv::StorageClass::PushConstant, u64_),

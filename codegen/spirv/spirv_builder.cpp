@@ -129,10 +129,14 @@ Id Builder::c_bool(bool v) {
   return const_cache_[key] = c;
 }
 
-Id Builder::c_int(Id type, int bits, uint64_t v) {
+Id Builder::c_int(Id type, int bits, uint64_t v, bool is_signed) {
   std::vector<uint32_t> words{static_cast<uint32_t>(v)};
-  if (bits == 64) words.push_back(static_cast<uint32_t>(v >> 32));
-  else if (bits < 32) words[0] &= (1u << bits) - 1;  // 8/16-bit literals: the low bits
+  if (bits == 64) {
+    words.push_back(static_cast<uint32_t>(v >> 32));
+  } else if (bits < 32) {
+    words[0] &= (1u << bits) - 1;
+    if (is_signed && (words[0] >> (bits - 1)) & 1) words[0] |= ~((1u << bits) - 1);
+  }
   std::vector<uint32_t> key{type};
   key.insert(key.end(), words.begin(), words.end());
   auto it = const_cache_.find(key);

@@ -44,7 +44,8 @@ class Builder {
 
   // ---- constants (cached) ----
   Id c_bool(bool v);
-  Id c_int(Id type, int bits, uint64_t v);  // the low `bits` bits of v
+  // The low `bits` bits of v (sign-extended in the literal word for a signed 8/16-bit type).
+  Id c_int(Id type, int bits, uint64_t v, bool is_signed = false);
   Id c_float(Id type, int bits, double v);
   Id c_u32(uint32_t v) { return c_int(t_int(32, false), 32, v); }
   Id c_i32(int32_t v) { return c_int(t_int(32, true), 32, static_cast<uint32_t>(v)); }

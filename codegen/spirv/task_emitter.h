@@ -42,6 +42,8 @@ class TaskEmitter {
   Id to_i32(Id b);                     // bool -> 0 / 1
   Id glsl(int inst, Id type, const std::vector<Id> &args);
   Id emit_round(Id a, const ir::Type *t);
+  Id emit_float_division(Op op, Id x, Id y, const ir::Type *t);
+  Id emit_fmod(Id x, Id y, const ir::Type *t);
   Id emit_pow(Id a, Id b, const ir::Type *t);
   Id emit_clz(Id a, const ir::Type *t);
 

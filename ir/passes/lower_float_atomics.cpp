@@ -5,6 +5,7 @@
 // minNum/maxNum (a NaN operand loses), as the native instructions do.
 #include "ir/builder.h"
 #include "ir/error.h"
+#include "ir/passes/address_view.h"
 #include "ir/passes/passes.h"
 #include "ir/visitor.h"
 
@@ -13,33 +14,6 @@ namespace qtaichi::ir::passes {
 namespace {
 
 const Type *bits_type(const Type *t) { return t->bits() == 32 ? types::u32() : types::u64(); }
-
-// The same address as `ptr`, typed as an unsigned integer of the value's width.
-std::unique_ptr<Stmt> integer_view(const Stmt *ptr, Builder &b) {
-  const Type *it = bits_type(ptr->ret_type);
-  std::unique_ptr<Stmt> view;
-  if (auto *a = ptr->as<GlobalAddrStmt>()) {
-    auto v = std::make_unique<GlobalAddrStmt>();
-    v->field = a->field;  // the same memory, for alias analysis
-    v->tree_id = a->tree_id;
-    v->ops = {a->byte_offset()};
-    view = std::move(v);
-  } else if (auto *e = ptr->as<ExternalAddrStmt>()) {
-    auto v = std::make_unique<ExternalAddrStmt>();
-    v->arg_id = e->arg_id;
-    v->ops = {e->byte_offset()};
-    view = std::move(v);
-  } else if (auto *t = ptr->as<GlobalTempStmt>()) {
-    auto v = std::make_unique<GlobalTempStmt>();
-    v->offset = t->offset;
-    view = std::move(v);
-  } else {
-    compile_error(ErrorKind::internal, "lower_float_atomics: an atomic on an unknown address",
-                  ptr->loc);
-  }
-  view->ret_type = it;
-  return view;
-}
 
 }  // namespace
 
@@ -62,7 +36,7 @@ bool lower_float_atomics(Kernel &k) {
                     a->loc);
     b.set_insert_before(a);
     b.set_loc(a->loc);
-    Stmt *ptr = b.insert(integer_view(a->ptr(), b));
+    Stmt *ptr = b.insert(address_view(a->ptr(), it));
     Stmt *result = b.local_var(ft);
     b.cas_loop(ptr, [&](Stmt *old_bits) {
       Stmt *old = b.bit_cast(old_bits, ft);

@@ -17,6 +17,7 @@ bool fuse_bit_struct_stores(Kernel &k);  // stores to one bit-struct word -> one
 bool lower_quant(Kernel &k);       // quant loads/stores/atomics -> integer ops and CAS loops
 bool forward_loads(Kernel &k);     // reuse loaded/stored values when nothing wrote in between
 bool merge_atomics(Kernel &k);     // float atomic adds to an f32 pair -> one 64-bit CAS loop
+bool lower_small_atomics(Kernel &k);  // 8/16-bit int atomics without 8/16-bit CAS -> word CAS
 bool lower_float_atomics(Kernel &k);  // float atomics without an instruction -> CAS loops
 bool lower_random(Kernel &k);      // ti.random -> the splitmix64 streams as integer IR
 bool lower_arith(Kernel &k);       // //, %, **, shifts, float->int casts: the language's rules

@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "runtime/vulkan/vulkan_device.h"
 #include "taichi_core/backend.h"
 #include "taichi_core/program.h"
 
@@ -17,6 +18,8 @@ void bind_program(py::module_ &m) {
       .value("cpu", Arch::cpu)
       .value("cuda", Arch::cuda)
       .value("vulkan", Arch::vulkan);
+  m.def("vulkan_software", [] { return rt::VulkanDevice::software(); });
+  m.def("vulkan_validation_messages", [] { return rt::VulkanDevice::validation_messages(); });
   // (available, why not)
   m.def("arch_available", [](Arch a) {
     std::string why;

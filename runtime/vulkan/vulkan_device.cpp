@@ -5,6 +5,7 @@
 #include "runtime/host_arrays.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -21,11 +22,15 @@ void check(VkResult r, const char *what) {
                              std::to_string(static_cast<int>(r)) + ")");
 }
 
+std::atomic<int64_t> validation_messages{0};
+
 VKAPI_ATTR VkBool32 VKAPI_CALL report(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
                                       VkDebugUtilsMessageTypeFlagsEXT,
                                       const VkDebugUtilsMessengerCallbackDataEXT *data, void *) {
-  if (severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT)
+  if (severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT) {
+    validation_messages++;
     std::fprintf(stderr, "[qtaichi] vulkan validation: %s\n", data->pMessage);
+  }
   return VK_FALSE;
 }
 
@@ -234,6 +239,10 @@ VulkanContext *create_context() {
   k.subgroup_size = static_cast<int>(sub.subgroupSize);
   // llvmpipe ends every shader invocation after 65535 loop iterations, all loops together.
   if (p12.driverID == VK_DRIVER_ID_MESA_LLVMPIPE) k.max_loop_iterations = 65535;
+  k.preserve_inf_nan_f32 = p12.shaderSignedZeroInfNanPreserveFloat32;
+  k.preserve_inf_nan_f64 = p12.shaderSignedZeroInfNanPreserveFloat64;
+  k.preserve_denorm_f32 = p12.shaderDenormPreserveFloat32;
+  k.preserve_denorm_f64 = p12.shaderDenormPreserveFloat64;
   c->software = props[pick].deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
   return c;
 }
@@ -245,6 +254,8 @@ VulkanContext &context_or_throw() {
 }
 
 }  // namespace
+
+int64_t VulkanDevice::validation_messages() { return rt::validation_messages.load(); }
 
 bool VulkanDevice::software() { return context_or_throw().software; }
 

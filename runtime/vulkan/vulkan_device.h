@@ -21,6 +21,8 @@ class VulkanDevice : public Device {
   static bool available(std::string *why_not);
   // Whether the device is a CPU implementation (lavapipe): ti.gpu does not pick it.
   static bool software();
+  // Warnings and errors the validation layer reported (QTAICHI_VULKAN_VALIDATION=1) so far.
+  static int64_t validation_messages();
 
   std::string name() const override;
   DeviceCaps caps() const override;

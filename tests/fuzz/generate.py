@@ -32,6 +32,7 @@ class Gen:
         self.arg_values = [self.rand_value(t) for t in self.args]
         self.quant = self.rand_quant_layout() if quant else []
         self.atomic_types = []
+        self.atomic_family = {}
 
     # ---- random choices ----
     def pick(self, seq):
@@ -208,7 +209,7 @@ class Gen:
             if t not in self.atomic_types:
                 self.atomic_types.append(t)
             e, _ = self.expr(scope, 2)
-            return ("atomic", self.pick(ATOMIC_OPS), t, e)
+            return ("atomic", self.atomic_op(t), t, e)
         if r < 0.76 and self.quant:
             k = int(self.rng.integers(len(self.quant)))
             e, _ = self.expr(scope, 3)
@@ -229,6 +230,15 @@ class Gen:
             return ("if", c, [("break",) if self.chance(0.5) else ("continue",)], [])
         e, t = self.expr(scope, 3)
         return ("store", t, int(self.rng.integers(SLOTS)), e)
+
+    def atomic_op(self, t):
+        """One family of atomics per accumulator: different ones (an and after an xor, a min
+        after an add) do not commute, so lanes running in parallel could legally end with
+        another value than the sequential reference. add and sub commute (wrapping)."""
+        if t not in self.atomic_family:
+            op = self.pick(ATOMIC_OPS)
+            self.atomic_family[t] = ["add", "sub"] if op in ("add", "sub") else [op]
+        return self.pick(self.atomic_family[t])
 
     def program(self):
         body = self.block({}, 2, int(self.rng.integers(3, 10)), False)

@@ -16,7 +16,7 @@ cuda = _core.Arch.cuda
 vulkan = _core.Arch.vulkan
 # Taichi's other archs: never available here, so ti.init falls back to the CPU for them.
 metal, opengl, gles, dx11, dx12 = "metal", "opengl", "gles", "dx11", "dx12"
-gpu = "gpu"  # the first available of cuda and vulkan, else the CPU
+gpu = "gpu"  # CUDA, else a hardware Vulkan device, else the CPU
 
 
 def arch_name(arch):
@@ -37,8 +37,9 @@ def available_archs():
 
 def _choose_arch(arch):
     """The arch ti.init(arch=...) runs on: as asked when available; ti.gpu is cuda, else
-    vulkan; a list picks its first available arch. Otherwise the CPU, with a one-line warning
-    (as Taichi does), so a program written for a GPU still runs."""
+    vulkan on a GPU (not a CPU implementation such as lavapipe, which the CPU backend
+    outruns); a list picks its first available arch. Otherwise the CPU, with a one-line
+    warning (as Taichi does), so a program written for a GPU still runs."""
     if arch is None:
         env = os.environ.get("TI_ARCH") or os.environ.get("QTAICHI_ARCH")
         arch = {"cpu": cpu, "x64": cpu, "cuda": cuda, "vulkan": vulkan, "gpu": gpu}.get(
@@ -47,10 +48,13 @@ def _choose_arch(arch):
         else [arch]
     for a in wanted:
         if a == cpu or is_arch_supported(a):
+            if arch == gpu and a == vulkan and _core.vulkan_software():
+                continue
             return a
     reasons = []
     for a in wanted:
-        why = "not supported by qtaichi" if isinstance(a, str) else _core.arch_available(a)[1]
+        why = "not supported by qtaichi" if isinstance(a, str) else \
+            _core.arch_available(a)[1] or "a CPU implementation"
         reasons.append(f"{arch_name(a)}: {why}")
     sys.stderr.write(f"[qtaichi] warning: {' / '.join(reasons)}; falling back to the CPU\n")
     return cpu
