@@ -96,7 +96,8 @@ def main():
     os.environ.clear()
     os.environ.update(env)
     tail = out.strip().splitlines()[-1] if out.strip() else ""
-    counts = {k: int(v) for v, k in re.findall(r"(\d+) (passed|failed|errors?|skipped)", tail)}
+    counts = {k: int(v) for v, k in
+              re.findall(r"(\d+) (passed|failed|errors?|skipped|xfailed)", tail)}
     passed += counts.get("passed", 0)
     failed += counts.get("failed", 0) + counts.get("error", 0) + counts.get("errors", 0)
     skipped += counts.get("skipped", 0)
@@ -104,10 +105,12 @@ def main():
         failed += 1  # pytest crashed before reporting
 
     py = (passed - cpp[0], failed - cpp[1], skipped)
+    known_gaps = counts.get("xfailed", 0)
     ptx = check_ptx(ptx_dir)
     passed, failed, skipped = passed + ptx[0], failed + ptx[1], skipped + ptx[2]
     print(f"C++: {cpp[0]} passed, {cpp[1]} failed; Python: {py[0]} passed, {py[1]} failed, "
-          f"{py[2]} skipped; PTX check: {'passed' if ptx[0] else 'failed' if ptx[1] else 'skipped'}")
+          f"{py[2]} skipped, {known_gaps} known gaps (tests/python/vulkan_known_gaps.txt); PTX check: "
+          f"{'passed' if ptx[0] else 'failed' if ptx[1] else 'skipped'}")
     print(f"summary: {passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed or passed == 0 else 0
 
