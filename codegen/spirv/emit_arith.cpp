@@ -29,7 +29,14 @@ Id TaskEmitter::emit_const(const ConstStmt *s) {
 
 Id TaskEmitter::truthy(Id v, const Type *t) {
   if (t->kind() == PrimKind::u1) return v;
-  if (t->is_float()) return b_.op(Op::OpFUnordNotEqual, bool_, {v, b_.c_float(type_of(t), t->bits(), 0.0)});
+  if (t->is_float()) {
+    // Nonzero or NaN, from the bits: drivers that assume no NaNs (lavapipe, whatever the
+    // float controls say) fold a NaN's `!= 0.0` to false.
+    Id ut = b_.t_int(t->bits(), false);
+    uint64_t magnitude = (uint64_t(1) << (t->bits() - 1)) - 1;
+    Id mag = b_.op(Op::OpBitwiseAnd, ut, {b_.op(Op::OpBitcast, ut, {v}), b_.c_int(ut, t->bits(), magnitude)});
+    return b_.op(Op::OpINotEqual, bool_, {mag, b_.c_int(ut, t->bits(), 0)});
+  }
   return b_.op(Op::OpINotEqual, bool_, {v, b_.c_int(type_of(t), t->bits(), 0, t->is_signed())});
 }
 
@@ -144,8 +151,8 @@ void require_f32(const Type *t, const char *what, const SourceLoc &loc) {
 // Float division and remainder with a zero divisor give IEEE results without the driver ever
 // seeing a zero divisor: Vulkan leaves x / 0 undefined unless the device keeps infinities and
 // NaNs, and lavapipe drops a shader's stores outright when it can prove a divisor is 0.0.
-// x / +-0 is x * (+-inf) (NaN for x = 0 or NaN), fmod(x, +-0) is NaN; both are built from the
-// divisor's bits, so no infinite constant reaches the driver either.
+// x / +-0 is +-inf with the sign of x * y (NaN for x = 0 or NaN), fmod(x, +-0) is NaN; both
+// are built from the operands' bits, so no infinite constant reaches the driver either.
 Id TaskEmitter::emit_float_division(Op op, Id x, Id y, const Type *t) {
   Id ft = type_of(t);
   int bits = t->bits();
@@ -161,8 +168,14 @@ Id TaskEmitter::emit_float_division(Op op, Id x, Id y, const Type *t) {
   uint64_t quiet = bits == 32 ? 0x7fc00000ull : 0x7ff8000000000000ull;
   Id special;
   if (op == Op::OpFDiv) {
-    Id signed_inf = b_.op(Op::OpBitwiseOr, ut, {b_.op(Op::OpBitwiseAnd, ut, {ybits, u(sign)}), u(inf)});
-    special = b_.op(Op::OpFMul, ft, {x, b_.op(Op::OpBitcast, ft, {signed_inf})});
+    // From the bits, not x * inf: a driver assuming no NaNs folds 0 * inf to 0.
+    Id xbits = b_.op(Op::OpBitcast, ut, {x});
+    Id xmag = b_.op(Op::OpBitwiseAnd, ut, {xbits, u(sign - 1)});
+    Id nan_result = b_.op(Op::OpLogicalOr, bool_, {b_.op(Op::OpIEqual, bool_, {xmag, u(0)}),
+                                                    b_.op(Op::OpUGreaterThan, bool_, {xmag, u(inf)})});
+    Id signed_inf = b_.op(Op::OpBitwiseOr, ut, {
+        b_.op(Op::OpBitwiseAnd, ut, {b_.op(Op::OpBitwiseXor, ut, {xbits, ybits}), u(sign)}), u(inf)});
+    special = b_.op(Op::OpBitcast, ft, {b_.op(Op::OpSelect, ut, {nan_result, u(quiet), signed_inf})});
   } else {
     special = b_.op(Op::OpBitcast, ft, {b_.op(Op::OpBitwiseOr, ut, {ybits, u(quiet)})});
   }
@@ -280,7 +293,17 @@ Id TaskEmitter::emit_binary(const BinaryOpStmt *s) {
   bool fl = lt->is_float(), sg = lt->is_signed();
   Id t = type_of(s->ret_type);
   Id ot = type_of(lt);
-  auto cmp = [&](Op f, Op si, Op ui) { return to_i32(b_.op(fl ? f : sg ? si : ui, bool_, {a, b})); };
+  auto cmp = [&](Op f, Op si, Op ui) {
+    if (!fl && sg && lt->bits() == 64 && si != Op::OpIEqual && si != Op::OpINotEqual) {
+      // a <s b as (a ^ 2^63) <u (b ^ 2^63): lavapipe (Mesa 22.3) miscompiles a signed 64-bit
+      // comparison of a sign-extended 32-bit value with a constant (0 < 5865 is false there).
+      Id sign = b_.c_u64(uint64_t(1) << 63);
+      Id ua = b_.op(Op::OpBitwiseXor, u64_, {b_.op(Op::OpBitcast, u64_, {a}), sign});
+      Id ub = b_.op(Op::OpBitwiseXor, u64_, {b_.op(Op::OpBitcast, u64_, {b}), sign});
+      return to_i32(b_.op(ui, bool_, {ua, ub}));
+    }
+    return to_i32(b_.op(fl ? f : sg ? si : ui, bool_, {a, b}));
+  };
   switch (s->op) {
     case BinaryOp::add: return b_.op(fl ? Op::OpFAdd : Op::OpIAdd, t, {a, b});
     case BinaryOp::sub: return b_.op(fl ? Op::OpFSub : Op::OpISub, t, {a, b});
