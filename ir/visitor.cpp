@@ -61,4 +61,12 @@ std::vector<const AssertStmt *> assertions_in_order(const Kernel &kernel) {
   return out;
 }
 
+std::vector<const PrintStmt *> prints_in_order(const Kernel &kernel) {
+  std::vector<const PrintStmt *> out;
+  walk(kernel.body.get(), [&](Stmt *s) {
+    if (auto *p = s->as<PrintStmt>()) out.push_back(p);
+  });
+  return out;
+}
+
 }  // namespace qtaichi::ir

@@ -33,6 +33,8 @@ void walk_mutable(Block *block, const std::function<void(Stmt *)> &fn);
 // Backends number them this way and the launcher formats messages from this list of the kernel
 // it compiled (never from cached code, which another kernel may share).
 std::vector<const AssertStmt *> assertions_in_order(const Kernel &kernel);
+// The kernel's print statements in the same order (a print's id on devices without printf).
+std::vector<const PrintStmt *> prints_in_order(const Kernel &kernel);
 
 // Replaces `old_stmt` (in its block) by `new_stmt`, redirecting every use below `root`.
 // Returns the inserted statement.

@@ -12,6 +12,9 @@ constexpr int kMaxAssertArgs = 8;
 // RuntimeContext::error_code for "the device's loop limit was reached" (max_loop_iterations);
 // codes >= 1 are the kernel's assertions.
 constexpr int32_t kLoopLimitError = -1;
+// A print buffer (RuntimeContext::print_buffer): word 0 counts the words written after the
+// header, word 1 is the capacity in words; then records of [print id, 2 words per value].
+constexpr int kPrintHeaderWords = 2;
 
 // X(name, kind, declaration): kind is ptr, i32, i64 or i64_array (kMaxAssertArgs).
 #define QTI_RUNTIME_CONTEXT_MEMBERS(X)                                                        \
@@ -22,7 +25,8 @@ constexpr int32_t kLoopLimitError = -1;
   X(error_code, i32, int32_t error_code)    /* the first failed assertion's id (>= 1) */      \
   X(error_args, i64_array, int64_t error_args[kMaxAssertArgs]) /* its message's values */     \
   X(rand_seed, i64, uint64_t rand_seed)     /* ti.random streams derive from these two */     \
-  X(launch_id, i64, uint64_t launch_id)
+  X(launch_id, i64, uint64_t launch_id)                                                        \
+  X(print_buffer, ptr, uint32_t *print_buffer) /* devices without printf: print records */
 
 struct RuntimeContext {
 #define QTI_DECLARE(name, kind, decl) decl;

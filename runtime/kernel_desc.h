@@ -53,6 +53,13 @@ struct AssertionDesc {
 // Bytes of one element of a primitive type named as in ArgDesc::dtype; 0 for an unknown name.
 int dtype_bytes(const std::string &dtype);
 
+// A print statement, for devices that return print records instead of calling printf: its
+// items in order, each a string or a value ("i" signed, "u" unsigned, "f" float).
+struct PrintDesc {
+  std::vector<std::string> items;  // "s:<text>" or "v:i" / "v:u" / "v:f"
+  bool operator==(const PrintDesc &) const = default;
+};
+
 struct KernelDesc {
   std::string name;
   std::vector<ArgDesc> args;
@@ -63,11 +70,16 @@ struct KernelDesc {
   std::vector<TaskDesc> tasks;
   std::vector<AssertionDesc> assertions;
   bool prints = false;  // has print statements (a GPU device waits for them after the launch)
+  std::vector<PrintDesc> print_formats;  // by print id (ir::prints_in_order)
   bool operator==(const KernelDesc &) const = default;
 
   std::string to_json() const;
   // Throws std::runtime_error naming what is missing or malformed.
   static KernelDesc from_json(const std::string &text);
 };
+
+// The lines a print buffer holds (see runtime/context.h), formatted as printf would, with a
+// note when records did not fit.
+std::string format_print_records(const KernelDesc &desc, const uint32_t *buffer);
 
 }  // namespace qtaichi::rt

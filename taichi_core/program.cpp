@@ -202,7 +202,19 @@ rt::KernelDesc describe(const ir::Kernel &k, int num_trees, std::vector<ir::Sour
                             a->index_check});
     locs->push_back(a->loc);
   }
-  ir::walk(k.body.get(), [&](ir::Stmt *s) { d.prints |= s->is<ir::PrintStmt>(); });
+  for (const ir::PrintStmt *p : ir::prints_in_order(k)) {
+    d.prints = true;
+    rt::PrintDesc pd;
+    for (const auto &item : p->items) {
+      if (std::holds_alternative<std::string>(item)) {
+        pd.items.push_back("s:" + std::get<std::string>(item));
+      } else {
+        const ir::Type *t = p->ops[std::get<int>(item)]->ret_type;
+        pd.items.push_back(t->is_float() ? "v:f" : t->is_signed() ? "v:i" : "v:u");
+      }
+    }
+    d.print_formats.push_back(pd);
+  }
   return d;
 }
 }  // namespace

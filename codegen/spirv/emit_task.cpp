@@ -17,8 +17,9 @@ constexpr uint32_t kNone = 0;  // SelectionControl / LoopControl: none
 }  // namespace
 
 TaskEmitter::TaskEmitter(const Kernel &kernel, const OffloadedTaskStmt *task,
-                         const std::unordered_map<const AssertStmt *, int> &assert_codes)
-    : kernel_(kernel), task_(task), assert_codes_(assert_codes) {}
+                         const std::unordered_map<const AssertStmt *, int> &assert_codes,
+                         const std::unordered_map<const PrintStmt *, int> &print_ids)
+    : kernel_(kernel), task_(task), assert_codes_(assert_codes), print_ids_(print_ids) {}
 
 std::vector<uint32_t> TaskEmitter::run() {
   using spv::Capability;
@@ -233,6 +234,51 @@ void TaskEmitter::emit_assert(const AssertStmt *s) {
   b_.place_label(ok);
 }
 
+// Reserves 1 + 2 * values words with an atomic add on the buffer's count, and writes the record
+// when it fits: [print id, each value as 64 bits (ints extended, floats as f64)]. The host
+// formats the records after the launch (rt::format_print_records).
+void TaskEmitter::emit_print(const PrintStmt *s) {
+  std::vector<const Stmt *> values;
+  for (const auto &item : s->items)
+    if (std::holds_alternative<int>(item)) values.push_back(s->ops[std::get<int>(item)]);
+  uint32_t words = 1 + 2 * static_cast<uint32_t>(values.size());
+  Id buf = load_at(context_address(offsetof(rt::RuntimeContext, print_buffer)), u64_, 8);
+  Id has = b_.op(Op::OpINotEqual, bool_, {buf, b_.c_u64(0)});
+  Id write = b_.label(), done = b_.label();
+  b_.op_void(Op::OpSelectionMerge, {done, kNone});
+  b_.op_void(Op::OpBranchConditional, {has, write, done});
+  b_.place_label(write);
+  Id start = b_.op(Op::OpAtomicIAdd, u32_, {typed_pointer(buf, u32_),
+                                            b_.c_u32(static_cast<uint32_t>(spv::Scope::Device)),
+                                            b_.c_u32(0), b_.c_u32(words)});
+  Id cap = load_at(b_.op(Op::OpIAdd, u64_, {buf, b_.c_u64(4)}), u32_, 4);
+  Id fits = b_.op(Op::OpULessThanEqual, bool_, {b_.op(Op::OpIAdd, u32_, {start, b_.c_u32(words)}), cap});
+  Id record = b_.label(), written = b_.label();
+  b_.op_void(Op::OpSelectionMerge, {written, kNone});
+  b_.op_void(Op::OpBranchConditional, {fits, record, written});
+  b_.place_label(record);
+  Id base = b_.op(Op::OpIAdd, u64_, {buf, b_.op(Op::OpIMul, u64_, {
+      b_.op(Op::OpUConvert, u64_, {b_.op(Op::OpIAdd, u32_, {start, b_.c_u32(rt::kPrintHeaderWords)})}),
+      b_.c_u64(4)})});
+  store_at(base, b_.c_u32(static_cast<uint32_t>(print_ids_.at(s))), u32_, 4);
+  for (size_t k = 0; k < values.size(); k++) {
+    const Type *t = values[k]->ret_type;
+    Id v = value(values[k]);
+    Id bits = t->is_float() ? b_.op(Op::OpBitcast, u64_, {emit_cast(v, t, types::f64())})
+              : t->is_signed() ? b_.op(Op::OpBitcast, u64_, {emit_cast(v, t, types::i64())})
+                               : emit_cast(v, t, types::u64());
+    Id at = b_.op(Op::OpIAdd, u64_, {base, b_.c_u64(4 + 8 * k)});
+    store_at(at, b_.op(Op::OpUConvert, u32_, {bits}), u32_, 4);
+    store_at(b_.op(Op::OpIAdd, u64_, {at, b_.c_u64(4)}),
+             b_.op(Op::OpUConvert, u32_, {b_.op(Op::OpShiftRightLogical, u64_, {bits, b_.c_u32(32)})}),
+             u32_, 4);
+  }
+  b_.op_void(Op::OpBranch, {written});
+  b_.place_label(written);
+  b_.op_void(Op::OpBranch, {done});
+  b_.place_label(done);
+}
+
 void TaskEmitter::emit_stmt(const Stmt *s) {
   Id v = 0;
   switch (s->kind()) {
@@ -305,8 +351,7 @@ void TaskEmitter::emit_stmt(const Stmt *s) {
     case StmtKind::BreakStmt: b_.op_void(Op::OpBranch, {loops_.back().break_to}); break;
     case StmtKind::ContinueStmt: b_.op_void(Op::OpBranch, {loops_.back().continue_to}); break;
     case StmtKind::AssertStmt: emit_assert(s->as<AssertStmt>()); break;
-    case StmtKind::PrintStmt:
-      throw CompileError(ErrorKind::compile, "print is not supported on vulkan yet", s->loc);
+    case StmtKind::PrintStmt: emit_print(s->as<PrintStmt>()); break;
     default:
       throw CompileError(ErrorKind::internal,
                          std::string("unexpected '") + s->kind_name() + "' in SPIR-V codegen",
@@ -321,11 +366,13 @@ std::vector<SpirvTask> emit_spirv(const Kernel &kernel, const std::string &prefi
   std::unordered_map<const AssertStmt *, int> codes;
   int n = 0;
   for (const AssertStmt *a : assertions_in_order(kernel)) codes[a] = ++n;
+  std::unordered_map<const PrintStmt *, int> print_ids;
+  for (const PrintStmt *p : prints_in_order(kernel)) print_ids[p] = static_cast<int>(print_ids.size());
   std::vector<SpirvTask> out;
   int i = 0;
   for (const auto &s : kernel.body->stmts) {
     auto *task = s->as<OffloadedTaskStmt>();
-    TaskEmitter e(kernel, task, codes);
+    TaskEmitter e(kernel, task, codes, print_ids);
     SpirvTask t;
     t.words = e.run();
     t.symbol = prefix + "_t" + std::to_string(i++);

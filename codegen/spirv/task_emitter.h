@@ -13,7 +13,8 @@ namespace qtaichi::codegen::spirv {
 class TaskEmitter {
  public:
   TaskEmitter(const ir::Kernel &kernel, const ir::OffloadedTaskStmt *task,
-              const std::unordered_map<const ir::AssertStmt *, int> &assert_codes);
+              const std::unordered_map<const ir::AssertStmt *, int> &assert_codes,
+              const std::unordered_map<const ir::PrintStmt *, int> &print_ids);
   std::vector<uint32_t> run();
   int workgroup_size() const { return workgroup_size_; }
 
@@ -25,6 +26,7 @@ class TaskEmitter {
   void emit_if(const ir::IfStmt *s);
   void emit_while(const ir::WhileStmt *s);
   void emit_assert(const ir::AssertStmt *s);
+  void emit_print(const ir::PrintStmt *s);  // a record in the print buffer
   void branch_if_open(Id target);
   // Where the driver stops shaders after a number of loop iterations (lavapipe), every pass
   // through a loop header counts down a budget; at zero the loop body records kLoopLimitError
@@ -64,6 +66,7 @@ class TaskEmitter {
   const ir::Kernel &kernel_;
   const ir::OffloadedTaskStmt *task_;
   const std::unordered_map<const ir::AssertStmt *, int> &assert_codes_;
+  const std::unordered_map<const ir::PrintStmt *, int> &print_ids_;
   Builder b_;
   int workgroup_size_ = 1;
   Id u64_ = 0, u32_ = 0, i32_ = 0, bool_ = 0;

@@ -488,6 +488,14 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
   ctx.temps = reinterpret_cast<uint8_t *>(base + off_temps);
   ctx.rand_seed = args.rand_seed;
   ctx.launch_id = args.launch_id;
+  if (desc.prints) {  // shaders have no printf: print records, formatted after the launch
+    constexpr size_t kPrintBytes = size_t(4) << 20;
+    if (!prints_) prints_.reset(make_buffer(kPrintBytes));
+    auto *header = reinterpret_cast<uint32_t *>(prints_->mapped);
+    header[0] = 0;
+    header[1] = static_cast<uint32_t>(prints_->bytes / 4 - kPrintHeaderWords);
+    ctx.print_buffer = reinterpret_cast<uint32_t *>(prints_->address);
+  }
   std::memcpy(block, &ctx, sizeof ctx);
   for (size_t t = 0; t < n_trees; t++) {
     uint64_t addr = 0;
@@ -558,6 +566,11 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
   std::memcpy(out.error_args, done.error_args, sizeof out.error_args);
   for (const Staged &s : staged)
     if (s.bytes) std::memcpy(s.host, s.buffer->mapped, s.bytes);
+  if (desc.prints) {
+    std::fputs(format_print_records(desc, reinterpret_cast<const uint32_t *>(prints_->mapped)).c_str(),
+               stdout);
+    std::fflush(stdout);
+  }
   return out;
 }
 

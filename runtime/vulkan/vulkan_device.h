@@ -55,6 +55,7 @@ class VulkanDevice : public Device {
   std::map<uint64_t, std::unique_ptr<Buffer>> memory_;
   uint64_t next_id_ = 1;
   std::unique_ptr<Buffer> scratch_;  // the launch context block
+  std::unique_ptr<Buffer> prints_;   // print records of a launch
 };
 
 }  // namespace qtaichi::rt
