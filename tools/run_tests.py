@@ -63,6 +63,29 @@ def check_ptx(ptx_dir):
     return (0, 1, 0) if bad else (1, 0, 0)
 
 
+def check_spirv(spirv_dir):
+    """spirv-val (Vulkan 1.2 rules) over every SPIR-V module the suite generated; one test."""
+    files = sorted(glob.glob(os.path.join(spirv_dir, "*.spv")))
+    tool = shutil.which("spirv-val")
+    if not files or tool is None:
+        print("SPIR-V check skipped: " + ("spirv-val not found (spirv-tools)" if tool is None
+                                          else "the suite generated no SPIR-V (no Vulkan device)"))
+        return 0, 0, 1
+
+    def validate(path):
+        proc = subprocess.run([tool, "--target-env", "vulkan1.2", path], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+        return path, proc.returncode, proc.stdout
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        bad = [(p, text) for p, rc, text in pool.map(validate, files) if rc != 0]
+    for path, text in bad[:10]:
+        print(f"spirv-val {path} failed:\n{text}")
+    print(f"SPIR-V check: {len(files)} modules with {tool}: {len(files) - len(bad)} valid, "
+          f"{len(bad)} invalid")
+    return (0, 1, 0) if bad else (1, 0, 0)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -92,6 +115,10 @@ def main():
     env = dict(os.environ)
     if find_ptxas():
         os.environ.update(QTAICHI_ALSO_COMPILE_FOR="cuda", QTAICHI_DUMP_PTX=ptx_dir)
+    # Every SPIR-V module the suite's Vulkan run generates is kept for spirv-val below.
+    spirv_dir = os.path.abspath(os.path.join(args.build, "spirv-check"))
+    shutil.rmtree(spirv_dir, ignore_errors=True)
+    os.environ["QTAICHI_DUMP_SPIRV"] = spirv_dir
     rc, out = run([args.python, "-m", "pytest", "tests/python", "-q", "-p", "no:cacheprovider"])
     os.environ.clear()
     os.environ.update(env)
@@ -128,6 +155,9 @@ def main():
             failed += 1
     else:
         print("Vulkan mobile-profile stage skipped: no Vulkan device")
+
+    spv = check_spirv(spirv_dir)
+    passed, failed, skipped = passed + spv[0], failed + spv[1], skipped + spv[2]
 
     py = (passed - cpp[0], failed - cpp[1], skipped)
     known_gaps = counts.get("xfailed", 0)

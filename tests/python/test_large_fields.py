@@ -5,10 +5,10 @@ import numpy as np
 
 import qtaichi as ti
 
-N = 40 * 1024 * 1024  # 160 MiB of f32
+N = 75 * 1024 * 1024  # 300 MiB of f32
 
 
-def test_a_160_mib_field_is_reached_to_its_end():
+def test_a_300_mib_field_is_reached_to_its_end():
     x = ti.field(ti.f32, shape=N)
 
     @ti.kernel
