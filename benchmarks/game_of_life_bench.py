@@ -74,8 +74,8 @@ VARIANTS = [  # (name, constructor of an n x n grid)
 ]
 
 
-def measure(cls, n, steps, repeat, start):
-    ti.init(arch=ti.cpu)
+def measure(cls, n, steps, repeat, start, arch="cpu"):
+    ti.init(arch=getattr(ti, arch))
     life = cls(n)
     life.load(start)
     life.step()  # compile
@@ -103,13 +103,14 @@ def main():
     ap.add_argument("--repeat", type=int, default=3, help="timed runs (the best counts)")
     ap.add_argument("--no-scalar", action="store_true",
                     help="skip the 1-bit variant without bit_vectorize")
+    ap.add_argument("--arch", choices=["cpu", "cuda", "vulkan", "gpu"], default="cpu")
     args = ap.parse_args()
 
     variants = [v for v in VARIANTS if not (args.no_scalar and v[1] is QuantLifeScalar)]
     rows = []
     for n in args.sizes:
         start = initial_state(n, "random", seed=1)
-        results = {name: measure(cls, n, args.steps, args.repeat, start)
+        results = {name: measure(cls, n, args.steps, args.repeat, start, args.arch)
                    for name, cls in variants}
         reference = results["u8, ti.ndrange"][2]
         for name, (_, _, final) in results.items():
@@ -126,8 +127,9 @@ def main():
 
     header = ("grid", "variant", "bits/cell", "MiB/field", "ms/step", "G cell-updates/s",
               "memory saving vs u8", "speed-up vs the faster u8")
-    print(f"Game of Life, {args.steps} steps, best of {args.repeat}, CPU ({os.cpu_count()} "
-          "threads); final states identical across variants\n")
+    where = f"CPU ({os.cpu_count()} threads)" if args.arch == "cpu" else args.arch
+    print(f"Game of Life, {args.steps} steps, best of {args.repeat}, {where}; final states "
+          "identical across variants\n")
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
     for r in rows:

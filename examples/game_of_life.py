@@ -163,11 +163,13 @@ def main():
     ap.add_argument("--out", default="out/life.png", help="PNG of the final state")
     ap.add_argument("--frames", type=int, default=0,
                     help="also write this many evenly spaced frames (out_0000.png, ...)")
+    ap.add_argument("--arch", choices=["cpu", "cuda", "vulkan", "gpu"], default="cpu",
+                    help="where kernels run (an arch this machine lacks falls back to the CPU)")
     args = ap.parse_args()
     if args.n <= 0 or args.n % args.word:
         ap.error(f"--n must be a positive multiple of {args.word}")
 
-    ti.init(arch=ti.cpu)
+    ti.init(arch=getattr(ti, args.arch))
     life = U8Life(args.n, args.rows) if args.u8 else QuantLife(args.n, args.word)
     life.load(initial_state(args.n, args.start, args.seed))
     stem, ext = os.path.splitext(args.out)

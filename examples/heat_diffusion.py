@@ -27,9 +27,11 @@ def main():
     ap.add_argument("--n", type=int, default=256, help="grid cells per side")
     ap.add_argument("--steps", type=int, default=4000, help="time steps")
     ap.add_argument("--out", default="out/heat.png", help="PNG file to write")
+    ap.add_argument("--arch", choices=["cpu", "cuda", "vulkan", "gpu"], default="cpu",
+                    help="where kernels run (an arch this machine lacks falls back to the CPU)")
     args = ap.parse_args()
 
-    ti.init(arch=ti.cpu)
+    ti.init(arch=getattr(ti, args.arch))
     n = args.n
     temp = ti.field(ti.f32, shape=(n, n))
     temp_next = ti.field(ti.f32, shape=(n, n))

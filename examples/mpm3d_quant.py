@@ -333,9 +333,11 @@ def main():
     ap.add_argument("--out", default="out/mpm3d", help="folder for the PNG frames")
     ap.add_argument("--check", action="store_true",
                     help="fail if F came near its fixed-point bound or a position is not finite")
+    ap.add_argument("--arch", choices=["cpu", "cuda", "vulkan", "gpu"], default="cpu",
+                    help="where kernels run (an arch this machine lacks falls back to the CPU)")
     args = ap.parse_args()
 
-    ti.init(arch=ti.cpu)
+    ti.init(arch=getattr(ti, args.arch))
     pos, mat = initial_particles(args.particles)
     layouts = ["f32", "quant"] if args.layout == "both" else [args.layout]
     results = {}

@@ -114,9 +114,11 @@ def main():
     ap.add_argument("--steps", type=int, default=2000, help="substeps in total")
     ap.add_argument("--frames", type=int, default=4, help="PNG frames to write")
     ap.add_argument("--out", default="out/mpm88", help="folder for the PNG frames")
+    ap.add_argument("--arch", choices=["cpu", "cuda", "vulkan", "gpu"], default="cpu",
+                    help="where kernels run (an arch this machine lacks falls back to the CPU)")
     args = ap.parse_args()
 
-    ti.init(arch=ti.cpu)
+    ti.init(arch=getattr(ti, args.arch))
     sim = MPM88(args.particles, args.grid)
     sim.reset()
     os.makedirs(args.out, exist_ok=True)

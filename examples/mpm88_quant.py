@@ -201,9 +201,11 @@ def main():
     ap.add_argument("--steps", type=int, default=2000, help="substeps in total")
     ap.add_argument("--frames", type=int, default=4, help="PNG frames to write (per layout)")
     ap.add_argument("--out", default="out/mpm88_quant", help="folder for the PNG frames")
+    ap.add_argument("--arch", choices=["cpu", "cuda", "vulkan", "gpu"], default="cpu",
+                    help="where kernels run (an arch this machine lacks falls back to the CPU)")
     args = ap.parse_args()
 
-    ti.init(arch=ti.cpu)
+    ti.init(arch=getattr(ti, args.arch))
     pos = initial_positions(args.particles)
     layouts = ["f32", "quant"] if args.layout == "both" else [args.layout]
     results = {}
