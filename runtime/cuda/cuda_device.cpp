@@ -1,6 +1,7 @@
 #include "runtime/cuda/cuda_device.h"
 
 #include "runtime/host_arrays.h"
+#include "runtime/launch_block.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -178,16 +179,8 @@ LaunchResult CudaDevice::launch(const Executable &exe, const KernelDesc &desc,
   const auto &functions = static_cast<const CudaExecutable &>(exe).functions();
   std::lock_guard<std::mutex> lock(launch_mu_);
   bind();
-  // The launch block: the context, then tree bases, argument slots, the result and the temps
-  // (zero: top-level locals start at zero), uploaded in one copy.
-  size_t n_trees = args.trees.size();
-  size_t off_bases = (sizeof(RuntimeContext) + 15) / 16 * 16;
-  size_t off_args = off_bases + 8 * n_trees;
-  size_t off_result = off_args + 8 * static_cast<size_t>(std::max(desc.num_arg_slots, 1));
-  size_t off_temps = (off_result + 8 + 15) / 16 * 16;
-  size_t total = off_temps + static_cast<size_t>(std::max<int64_t>(desc.temp_bytes, 8));
-  CUdeviceptr block = scratch(total);
-  std::vector<uint8_t> image(total, 0);
+  LaunchBlock lb(desc, args.trees.size());
+  CUdeviceptr block = scratch(lb.total);
 
   // Ndarrays are host memory: copy each in, and point its slot at the copy.
   struct Staged {
@@ -216,20 +209,10 @@ LaunchResult CudaDevice::launch(const Executable &exe, const KernelDesc &desc,
                                  "copying ndarray '" + h.arg->name + "' to the GPU");
       slots[h.arg->slot] = s.dev;
     }
-    RuntimeContext ctx{};
-    ctx.tree_bases = reinterpret_cast<uint8_t **>(block + off_bases);
-    ctx.args = reinterpret_cast<uint64_t *>(block + off_args);
-    ctx.result = reinterpret_cast<uint64_t *>(block + off_result);
-    ctx.temps = reinterpret_cast<uint8_t *>(block + off_temps);
-    ctx.rand_seed = args.rand_seed;
-    ctx.launch_id = args.launch_id;
-    std::memcpy(image.data(), &ctx, sizeof ctx);
-    for (size_t t = 0; t < n_trees; t++) {
-      uint64_t base = args.trees[t].valid() ? at(args.trees[t], 0, 0) : 0;
-      std::memcpy(image.data() + off_bases + 8 * t, &base, 8);
-    }
-    if (!slots.empty()) std::memcpy(image.data() + off_args, slots.data(), 8 * slots.size());
-    driver_.check(driver_.cuMemcpyHtoD(block, image.data(), total), "uploading the launch block");
+    std::vector<uint64_t> trees;
+    for (const Allocation &t : args.trees) trees.push_back(t.valid() ? at(t, 0, 0) : 0);
+    lb.write(block, trees, slots, args);
+    driver_.check(driver_.cuMemcpyHtoD(block, lb.image.data(), lb.total), "uploading the launch block");
 
     void *params[] = {&block};
     for (size_t i = 0; i < desc.tasks.size(); i++) {
@@ -258,7 +241,7 @@ LaunchResult CudaDevice::launch(const Executable &exe, const KernelDesc &desc,
     if (read_back) {
       RuntimeContext done{};
       driver_.check(driver_.cuMemcpyDtoH(&done, block, sizeof done), "running " + desc.name);
-      driver_.check(driver_.cuMemcpyDtoH(&out.value, block + off_result, 8), "reading the result");
+      driver_.check(driver_.cuMemcpyDtoH(&out.value, block + lb.result, 8), "reading the result");
       out.error_code = done.error_code;
       std::memcpy(out.error_args, done.error_args, sizeof out.error_args);
       for (const Staged &s : staged)

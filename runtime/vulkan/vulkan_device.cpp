@@ -3,6 +3,7 @@
 #include <volk.h>
 
 #include "runtime/host_arrays.h"
+#include "runtime/launch_block.h"
 
 #include <algorithm>
 #include <atomic>
@@ -451,16 +452,11 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
                                   const LaunchArgs &args) {
   const auto &exe = static_cast<const VulkanExecutable &>(e);
   std::lock_guard<std::mutex> lock(launch_mu_);
-  size_t n_trees = args.trees.size();
-  size_t off_bases = (sizeof(RuntimeContext) + 15) / 16 * 16;
-  size_t off_args = off_bases + 8 * n_trees;
-  size_t off_result = off_args + 8 * static_cast<size_t>(std::max(desc.num_arg_slots, 1));
-  size_t off_temps = (off_result + 8 + 15) / 16 * 16;
-  size_t total = off_temps + static_cast<size_t>(std::max<int64_t>(desc.temp_bytes, 8));
-  if (!scratch_ || scratch_->bytes < total) scratch_.reset(make_buffer(std::max<size_t>(total, 4096)));
+  LaunchBlock lb(desc, args.trees.size());
+  if (!scratch_ || scratch_->bytes < lb.total)
+    scratch_.reset(make_buffer(std::max<size_t>(lb.total, 4096)));
   uint8_t *block = scratch_->mapped;
   uint64_t base = scratch_->address;
-  std::memset(block, 0, total);
 
   // Ndarrays are host memory: each is copied into a buffer for the launch and back after it.
   struct Staged {
@@ -481,31 +477,22 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
     slots[h.arg->slot] = s.buffer->address;
     staged.push_back(std::move(s));
   }
-  RuntimeContext ctx{};
-  ctx.tree_bases = reinterpret_cast<uint8_t **>(base + off_bases);
-  ctx.args = reinterpret_cast<uint64_t *>(base + off_args);
-  ctx.result = reinterpret_cast<uint64_t *>(base + off_result);
-  ctx.temps = reinterpret_cast<uint8_t *>(base + off_temps);
-  ctx.rand_seed = args.rand_seed;
-  ctx.launch_id = args.launch_id;
+  uint64_t print_buffer = 0;
   if (desc.prints) {  // shaders have no printf: print records, formatted after the launch
     constexpr size_t kPrintBytes = size_t(4) << 20;
     if (!prints_) prints_.reset(make_buffer(kPrintBytes));
     auto *header = reinterpret_cast<uint32_t *>(prints_->mapped);
     header[0] = 0;
     header[1] = static_cast<uint32_t>(prints_->bytes / 4 - kPrintHeaderWords);
-    ctx.print_buffer = reinterpret_cast<uint32_t *>(prints_->address);
+    print_buffer = prints_->address;
   }
-  std::memcpy(block, &ctx, sizeof ctx);
-  for (size_t t = 0; t < n_trees; t++) {
-    uint64_t addr = 0;
-    if (args.trees[t].valid()) {
-      std::lock_guard<std::mutex> mlock(mu_);
-      addr = memory_.at(args.trees[t].id)->address;
-    }
-    std::memcpy(block + off_bases + 8 * t, &addr, 8);
+  std::vector<uint64_t> trees;
+  {
+    std::lock_guard<std::mutex> mlock(mu_);
+    for (const Allocation &t : args.trees) trees.push_back(t.valid() ? memory_.at(t.id)->address : 0);
   }
-  if (!slots.empty()) std::memcpy(block + off_args, slots.data(), 8 * slots.size());
+  lb.write(base, trees, slots, args, print_buffer);
+  std::memcpy(block, lb.image.data(), lb.total);
 
   VkCommandBufferAllocateInfo cai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
   cai.commandPool = vk_.pool;
@@ -561,7 +548,7 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
   LaunchResult out;
   RuntimeContext done;
   std::memcpy(&done, block, sizeof done);
-  std::memcpy(&out.value, block + off_result, 8);
+  std::memcpy(&out.value, block + lb.result, 8);
   out.error_code = done.error_code;
   std::memcpy(out.error_args, done.error_args, sizeof out.error_args);
   for (const Staged &s : staged)
