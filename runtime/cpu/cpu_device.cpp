@@ -15,37 +15,22 @@ constexpr size_t kAlignment = 64;  // a cache line; also enough for any vector l
 CpuDevice::CpuDevice(int num_threads) : pool_(num_threads) {}
 
 CpuDevice::~CpuDevice() {
-  for (auto &[id, mem] : memory_) ::operator delete[](mem.first, std::align_val_t(kAlignment));
+  memory_.for_each([](uint8_t *mem) { ::operator delete[](mem, std::align_val_t(kAlignment)); });
 }
 
 Allocation CpuDevice::allocate(size_t bytes) {
   size_t padded = (std::max<size_t>(bytes, 1) + kAlignment - 1) / kAlignment * kAlignment;
   auto *mem = static_cast<uint8_t *>(::operator new[](padded, std::align_val_t(kAlignment)));
   std::memset(mem, 0, padded);
-  std::lock_guard<std::mutex> lock(mu_);
-  uint64_t id = next_id_++;
-  memory_[id] = {mem, padded};
-  return {id, bytes};
+  return memory_.add(mem, padded, bytes);
 }
 
 void CpuDevice::free(Allocation a) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = memory_.find(a.id);
-  if (it == memory_.end()) return;
-  ::operator delete[](it->second.first, std::align_val_t(kAlignment));
-  memory_.erase(it);
+  if (auto mem = memory_.remove(a.id)) ::operator delete[](*mem, std::align_val_t(kAlignment));
 }
 
 uint8_t *CpuDevice::at(Allocation a, size_t offset, size_t bytes) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = memory_.find(a.id);
-  if (it == memory_.end()) throw std::invalid_argument("cpu device: no allocation " +
-                                                       std::to_string(a.id));
-  if (offset + bytes > it->second.second)
-    throw std::out_of_range("cpu device: bytes [" + std::to_string(offset) + ", " +
-                            std::to_string(offset + bytes) + ") are outside allocation " +
-                            std::to_string(a.id) + " of " + std::to_string(it->second.second));
-  return it->second.first + offset;
+  return memory_.checked(a, offset, bytes) + offset;
 }
 
 void CpuDevice::upload(Allocation dst, size_t offset, const void *src, size_t bytes) {

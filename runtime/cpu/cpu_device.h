@@ -1,9 +1,9 @@
 #pragma once
 // The CPU device: memory is host memory (64-byte aligned), kernels are task functions in this
 // process (JIT-compiled, or loaded from a shared object), run on a thread pool.
-#include <map>
 #include <mutex>
 
+#include "runtime/allocation_table.h"
 #include "runtime/cpu/cpu_task.h"
 #include "runtime/cpu/thread_pool.h"
 #include "runtime/device.h"
@@ -40,10 +40,8 @@ class CpuDevice : public Device {
   uint8_t *at(Allocation a, size_t offset, size_t bytes);  // checked
 
   ThreadPool pool_;
-  std::mutex mu_;         // the allocation table
   std::mutex launch_mu_;  // one launch at a time: the pool runs one job
-  std::map<uint64_t, std::pair<uint8_t *, size_t>> memory_;
-  uint64_t next_id_ = 1;
+  AllocationTable<uint8_t *> memory_{"cpu"};
 };
 
 }  // namespace qtaichi::rt

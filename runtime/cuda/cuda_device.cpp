@@ -74,7 +74,7 @@ CudaDevice::CudaDevice() : driver_(driver_or_throw()) {
 CudaDevice::~CudaDevice() {
   bind();
   driver_.cuCtxSynchronize();
-  for (auto &[ptr, bytes] : memory_) driver_.cuMemFree(ptr);
+  memory_.for_each([&](CUdeviceptr p) { driver_.cuMemFree(p); });
   if (scratch_) driver_.cuMemFree(scratch_);
 }
 
@@ -87,30 +87,18 @@ Allocation CudaDevice::allocate(size_t bytes) {
   driver_.check(driver_.cuMemAlloc(&p, padded),
                 "allocating " + std::to_string(padded) + " bytes of GPU memory");
   driver_.check(driver_.cuMemsetD8(p, 0, padded), "zeroing new GPU memory");
-  std::lock_guard<std::mutex> lock(mu_);
-  memory_[p] = padded;
-  return {p, bytes};
+  return memory_.add(p, padded, bytes, p);
 }
 
 void CudaDevice::free(Allocation a) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = memory_.find(a.id);
-  if (it == memory_.end()) return;
-  bind();
-  driver_.cuMemFree(it->first);  // waits for work that uses it
-  memory_.erase(it);
+  if (auto p = memory_.remove(a.id)) {
+    bind();
+    driver_.cuMemFree(*p);  // waits for work that uses it
+  }
 }
 
 CUdeviceptr CudaDevice::at(Allocation a, size_t offset, size_t bytes) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = memory_.find(a.id);
-  if (it == memory_.end())
-    throw std::invalid_argument("cuda device: no allocation " + std::to_string(a.id));
-  if (offset + bytes > it->second)
-    throw std::out_of_range("cuda device: bytes [" + std::to_string(offset) + ", " +
-                            std::to_string(offset + bytes) + ") are outside an allocation of " +
-                            std::to_string(it->second));
-  return it->first + offset;
+  return memory_.checked(a, offset, bytes) + offset;
 }
 
 void CudaDevice::upload(Allocation dst, size_t offset, const void *src, size_t bytes) {

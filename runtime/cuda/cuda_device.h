@@ -3,9 +3,9 @@
 // kernel launched on the legacy default stream, so launches, copies and frees are ordered
 // without events. A launch returns without waiting unless the host needs something back from
 // it (a return value, an assertion's verdict, ndarrays to copy back).
-#include <map>
 #include <mutex>
 
+#include "runtime/allocation_table.h"
 #include "runtime/cuda/cuda_driver.h"
 #include "runtime/device.h"
 
@@ -66,9 +66,8 @@ class CudaDevice : public Device {
   cuda::CUcontext context_ = nullptr;
   std::string device_name_;
   int cc_ = 0, sm_count_ = 1;
-  std::mutex mu_;         // the allocation table
   std::mutex launch_mu_;  // one launch at a time: they share the scratch block
-  std::map<uint64_t, size_t> memory_;  // device pointer -> bytes
+  AllocationTable<cuda::CUdeviceptr> memory_{"cuda"};  // ids are the device pointers
   cuda::CUdeviceptr scratch_ = 0;
   size_t scratch_bytes_ = 0;
 };

@@ -284,7 +284,7 @@ struct VulkanDevice::Buffer {
   }
 };
 
-VulkanDevice::VulkanDevice() : vk_(context_or_throw()) {}
+VulkanDevice::VulkanDevice() : vk_(context_or_throw()), memory_("vulkan") {}
 
 VulkanDevice::~VulkanDevice() { vkDeviceWaitIdle(vk_.device); }
 
@@ -333,27 +333,14 @@ VulkanDevice::Buffer *VulkanDevice::make_buffer(size_t bytes) {
 
 Allocation VulkanDevice::allocate(size_t bytes) {
   std::unique_ptr<Buffer> b(make_buffer(bytes));
-  std::lock_guard<std::mutex> lock(mu_);
-  uint64_t id = next_id_++;
-  memory_[id] = std::move(b);
-  return {id, bytes};
+  size_t padded = b->bytes;
+  return memory_.add(std::move(b), padded, bytes);
 }
 
-void VulkanDevice::free(Allocation a) {
-  std::lock_guard<std::mutex> lock(mu_);
-  memory_.erase(a.id);
-}
+void VulkanDevice::free(Allocation a) { memory_.remove(a.id); }
 
 uint8_t *VulkanDevice::at(Allocation a, size_t offset, size_t bytes) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = memory_.find(a.id);
-  if (it == memory_.end())
-    throw std::invalid_argument("vulkan device: no allocation " + std::to_string(a.id));
-  if (offset + bytes > it->second->bytes)
-    throw std::out_of_range("vulkan device: bytes [" + std::to_string(offset) + ", " +
-                            std::to_string(offset + bytes) + ") are outside an allocation of " +
-                            std::to_string(it->second->bytes));
-  return it->second->mapped + offset;
+  return memory_.checked(a, offset, bytes)->mapped + offset;
 }
 
 void VulkanDevice::upload(Allocation dst, size_t offset, const void *src, size_t bytes) {
@@ -487,10 +474,8 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
     print_buffer = prints_->address;
   }
   std::vector<uint64_t> trees;
-  {
-    std::lock_guard<std::mutex> mlock(mu_);
-    for (const Allocation &t : args.trees) trees.push_back(t.valid() ? memory_.at(t.id)->address : 0);
-  }
+  for (const Allocation &t : args.trees)
+    trees.push_back(t.valid() ? memory_.checked(t, 0, 0)->address : 0);
   lb.write(base, trees, slots, args, print_buffer);
   std::memcpy(block, lb.image.data(), lb.total);
 

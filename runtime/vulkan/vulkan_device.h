@@ -3,10 +3,10 @@
 // included): memory is host-visible buffers reached from shaders by device address, code is one
 // compute pipeline per task (SPIR-V from codegen/spirv), and a launch records its tasks into one
 // command buffer with a barrier between tasks. The loader comes from volk at run time.
-#include <map>
 #include <memory>
 #include <mutex>
 
+#include "runtime/allocation_table.h"
 #include "runtime/device.h"
 
 namespace qtaichi::rt {
@@ -50,10 +50,8 @@ class VulkanDevice : public Device {
   Buffer *make_buffer(size_t bytes);
 
   VulkanContext &vk_;
-  std::mutex mu_;         // the allocation table
   std::mutex launch_mu_;  // one launch at a time: they share the context block
-  std::map<uint64_t, std::unique_ptr<Buffer>> memory_;
-  uint64_t next_id_ = 1;
+  AllocationTable<std::unique_ptr<Buffer>> memory_;  // initialized where Buffer is complete
   std::unique_ptr<Buffer> scratch_;  // the launch context block
   std::unique_ptr<Buffer> prints_;   // print records of a launch
 };

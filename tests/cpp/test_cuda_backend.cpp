@@ -107,8 +107,10 @@ TEST(PtxCompiler, EmitsOneEntryPerTaskThatPtxasAssembles) {
     for (const char *op : {"atom.add.f32", "red.add.f32", "atom.global.add.f32", "red.global.add.f32"})
       native_add |= out.ptx.find(op) != std::string::npos;
     EXPECT_TRUE(native_add) << "f32 atomic add is one instruction on CUDA";
-    if (!codegen::PtxCompiler::find_libdevice().empty())  // sin comes from libdevice, inlined
-      EXPECT_EQ(out.ptx.find(".extern .func"), out.ptx.find(".extern .func  (.param .b32 func_retval0) vprintf"));
+    if (!codegen::PtxCompiler::find_libdevice().empty()) {  // sin comes from libdevice, inlined
+      EXPECT_EQ(out.ptx.find(".extern .func"),
+                out.ptx.find(".extern .func  (.param .b32 func_retval0) vprintf"));
+    }
     std::string tool = ptxas();
     if (tool.empty()) continue;
     auto path = std::filesystem::temp_directory_path() / ("qti_test_" + std::to_string(sm) + ".ptx");
