@@ -89,7 +89,7 @@ void Program::shadow_compile(std::unique_ptr<ir::Kernel> kernel) {
   std::string key = KernelCache::make_key(ir::print_kernel(*kernel),
                                           "opt=" + std::to_string(config_.opt_level),
                                           shadow_->backend->target_id());
-  if (!shadow_->done.emplace(key, true).second) return;
+  if (!shadow_->done.insert(key).second) return;
   try {
     shadow_->backend->compile(*kernel, "qti_" + key, nullptr, false);
   } catch (const ir::CompileError &e) {

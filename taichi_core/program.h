@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "ir/kernel.h"
@@ -137,7 +138,7 @@ class Program {
     ir::Arch arch;
     ir::Target target;
     std::unique_ptr<Backend> backend;
-    std::unordered_map<std::string, bool> done;  // by cache key
+    std::unordered_set<std::string> done;  // cache keys compiled already
   };
   std::unique_ptr<Shadow> shadow_;
   void shadow_compile(std::unique_ptr<ir::Kernel> kernel);

@@ -15,12 +15,27 @@ import sys
 PTX_ARCHS = ("sm_80", "sm_90")
 
 
-def run(cmd):
+def run(cmd, env=None):
     print("+", " ".join(cmd), flush=True)
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     sys.stdout.write(proc.stdout)
     sys.stdout.flush()
     return proc.returncode, proc.stdout
+
+
+def verdict(check):
+    return "passed" if check[0] else "failed" if check[1] else "skipped"
+
+
+def pytest_counts(rc, out):
+    """(passed, failed, skipped, xfailed) from pytest's last line; a crash before it reported
+    counts as one failure."""
+    tail = out.strip().splitlines()[-1] if out.strip() else ""
+    c = {k: int(v) for v, k in re.findall(r"(\d+) (passed|failed|errors?|skipped|xfailed)", tail)}
+    failed = c.get("failed", 0) + c.get("error", 0) + c.get("errors", 0)
+    if rc not in (0, 5) and not c:
+        failed += 1
+    return c.get("passed", 0), failed, c.get("skipped", 0), c.get("xfailed", 0)
 
 
 def find_ptxas():
@@ -114,22 +129,15 @@ def main():
     shutil.rmtree(ptx_dir, ignore_errors=True)
     env = dict(os.environ)
     if find_ptxas():
-        os.environ.update(QTAICHI_ALSO_COMPILE_FOR="cuda", QTAICHI_DUMP_PTX=ptx_dir)
+        env.update(QTAICHI_ALSO_COMPILE_FOR="cuda", QTAICHI_DUMP_PTX=ptx_dir)
     # Every SPIR-V module the suite's Vulkan run generates is kept for spirv-val below.
     spirv_dir = os.path.abspath(os.path.join(args.build, "spirv-check"))
     shutil.rmtree(spirv_dir, ignore_errors=True)
-    os.environ["QTAICHI_DUMP_SPIRV"] = spirv_dir
-    rc, out = run([args.python, "-m", "pytest", "tests/python", "-q", "-p", "no:cacheprovider"])
-    os.environ.clear()
-    os.environ.update(env)
-    tail = out.strip().splitlines()[-1] if out.strip() else ""
-    counts = {k: int(v) for v, k in
-              re.findall(r"(\d+) (passed|failed|errors?|skipped|xfailed)", tail)}
-    passed += counts.get("passed", 0)
-    failed += counts.get("failed", 0) + counts.get("error", 0) + counts.get("errors", 0)
-    skipped += counts.get("skipped", 0)
-    if rc not in (0, 5) and not counts:
-        failed += 1  # pytest crashed before reporting
+    env["QTAICHI_DUMP_SPIRV"] = spirv_dir
+    rc, out = run([args.python, "-m", "pytest", "tests/python", "-q", "-p", "no:cacheprovider"],
+                  env)
+    p, f, sk, known_gaps = pytest_counts(rc, out)
+    passed, failed, skipped = passed + p, failed + f, skipped + sk
 
     # The lowerings of a phone-class GPU (no float atomics, no 64-bit atomics) on the Vulkan
     # device: the atomics, quant and MPM tests. An f64 atomic add is a compile error there.
@@ -138,34 +146,26 @@ def main():
                             "print(ti.is_arch_supported(ti.vulkan))"], env=env,
                            capture_output=True, text=True)
     if probe.stdout.strip() == "True":
-        print("+ (QTAICHI_VULKAN_CAPS=mobile) pytest atomics/quant/mpm on vulkan", flush=True)
-        proc = subprocess.run(
+        rc, out = run(
             [args.python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
              "tests/python/test_atomics.py", "tests/python/test_quant_semantics.py",
              "tests/python/test_quant_types.py", "tests/python/test_quant_mpm.py",
              "--deselect",
              "tests/python/test_atomics.py::test_parallel_augmented_add_into_one_element[vulkan]"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        sys.stdout.write(proc.stdout[-3000:])
-        last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
-        mobile = {k: int(v) for v, k in re.findall(r"(\d+) (passed|failed|errors?)", last)}
-        passed += mobile.get("passed", 0)
-        failed += mobile.get("failed", 0) + mobile.get("error", 0) + mobile.get("errors", 0)
-        if proc.returncode not in (0, 5) and not mobile:
-            failed += 1
+            env)
+        p, f, _, _ = pytest_counts(rc, out)
+        passed, failed = passed + p, failed + f
     else:
         print("Vulkan mobile-profile stage skipped: no Vulkan device")
 
+    py = (passed - cpp[0], failed - cpp[1], skipped)
     spv = check_spirv(spirv_dir)
     passed, failed, skipped = passed + spv[0], failed + spv[1], skipped + spv[2]
-
-    py = (passed - cpp[0], failed - cpp[1], skipped)
-    known_gaps = counts.get("xfailed", 0)
     ptx = check_ptx(ptx_dir)
     passed, failed, skipped = passed + ptx[0], failed + ptx[1], skipped + ptx[2]
     print(f"C++: {cpp[0]} passed, {cpp[1]} failed; Python: {py[0]} passed, {py[1]} failed, "
-          f"{py[2]} skipped, {known_gaps} known gaps (tests/python/vulkan_known_gaps.txt); PTX check: "
-          f"{'passed' if ptx[0] else 'failed' if ptx[1] else 'skipped'}")
+          f"{py[2]} skipped, {known_gaps} known gaps (tests/python/vulkan_known_gaps.txt); "
+          f"SPIR-V check: {verdict(spv)}; PTX check: {verdict(ptx)}")
     print(f"summary: {passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed or passed == 0 else 0
 

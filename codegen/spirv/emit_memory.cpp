@@ -36,14 +36,20 @@ void TaskEmitter::load_bases() {
   args_ = ptr_member(offsetof(rt::RuntimeContext, args));
   result_ = ptr_member(offsetof(rt::RuntimeContext, result));
   temps_ = ptr_member(offsetof(rt::RuntimeContext, temps));
-  std::set<int> trees;
+  std::set<int> trees, ndarrays;
   walk(task_->body.get(), [&](Stmt *s) {
     if (auto *a = s->as<GlobalAddrStmt>()) trees.insert(a->tree_id);
+    if (auto *e = s->as<ExternalAddrStmt>()) ndarrays.insert(e->arg_id);
   });
+  for (int arg : ndarrays) ndarray_data_[arg] = load_at(arg_address(arg_slots_[arg]), u64_, 8);
   if (trees.empty()) return;
   Id bases = ptr_member(offsetof(rt::RuntimeContext, tree_bases));
   for (int t : trees)
     tree_bases_[t] = load_at(b_.op(Op::OpIAdd, u64_, {bases, b_.c_u64(8ull * t)}), u64_, 8);
+}
+
+Id TaskEmitter::arg_address(int slot) {
+  return b_.op(Op::OpIAdd, u64_, {args_, b_.c_u64(8ull * static_cast<uint64_t>(slot))});
 }
 
 Id TaskEmitter::offset_u64(Id offset, const Type *t) {
@@ -60,11 +66,9 @@ Id TaskEmitter::address_of(const Stmt *s) {
     return b_.op(Op::OpIAdd, u64_, {tree_bases_.at(a->tree_id),
                                      offset_u64(value(a->byte_offset()), a->byte_offset()->ret_type)});
   }
-  if (auto *e = s->as<ExternalAddrStmt>()) {
-    int slot = arg_slots(kernel_.args)[e->arg_id];
-    Id data = load_at(b_.op(Op::OpIAdd, u64_, {args_, b_.c_u64(8ull * slot)}), u64_, 8);
-    return b_.op(Op::OpIAdd, u64_, {data, offset_u64(value(e->byte_offset()), e->byte_offset()->ret_type)});
-  }
+  if (auto *e = s->as<ExternalAddrStmt>())
+    return b_.op(Op::OpIAdd, u64_, {ndarray_data_.at(e->arg_id),
+                                     offset_u64(value(e->byte_offset()), e->byte_offset()->ret_type)});
   auto *t = s->as<GlobalTempStmt>();
   return b_.op(Op::OpIAdd, u64_, {temps_, b_.c_u64(static_cast<uint64_t>(t->offset))});
 }

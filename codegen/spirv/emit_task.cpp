@@ -19,7 +19,8 @@ constexpr uint32_t kNone = 0;  // SelectionControl / LoopControl: none
 TaskEmitter::TaskEmitter(const Kernel &kernel, const OffloadedTaskStmt *task,
                          const std::unordered_map<const AssertStmt *, int> &assert_codes,
                          const std::unordered_map<const PrintStmt *, int> &print_ids)
-    : kernel_(kernel), task_(task), assert_codes_(assert_codes), print_ids_(print_ids) {}
+    : kernel_(kernel), task_(task), assert_codes_(assert_codes), print_ids_(print_ids),
+      arg_slots_(arg_slots(kernel.args)) {}
 
 std::vector<uint32_t> TaskEmitter::run() {
   using spv::Capability;
@@ -290,8 +291,7 @@ void TaskEmitter::emit_stmt(const Stmt *s) {
                 {truthy(value(s->ops[0]), s->ops[0]->ret_type), value(s->ops[1]), value(s->ops[2])});
       break;
     case StmtKind::ArgLoadStmt: {
-      int slot = arg_slots(kernel_.args)[s->as<ArgLoadStmt>()->arg_id];
-      Id addr = b_.op(Op::OpIAdd, u64_, {args_, b_.c_u64(8ull * slot)});
+      Id addr = arg_address(arg_slots_[s->as<ArgLoadStmt>()->arg_id]);
       v = load_at(addr, type_of(s->ret_type), static_cast<uint32_t>(std::max(s->ret_type->bytes(), 1)));
       break;
     }
@@ -304,8 +304,7 @@ void TaskEmitter::emit_stmt(const Stmt *s) {
       break;
     case StmtKind::ExternalShapeStmt: {
       auto *e = s->as<ExternalShapeStmt>();
-      int slot = arg_slots(kernel_.args)[e->arg_id] + 1 + e->axis;
-      Id addr = b_.op(Op::OpIAdd, u64_, {args_, b_.c_u64(8ull * slot)});
+      Id addr = arg_address(arg_slots_[e->arg_id] + 1 + e->axis);
       v = b_.op(Op::OpSConvert, i32_, {load_at(addr, b_.t_int(64, true), 8)});
       break;
     }

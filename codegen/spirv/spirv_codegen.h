@@ -17,7 +17,7 @@ struct SpirvTask {
   std::string symbol;  // names the task (the entry point itself is "main")
   bool range_for = false;
   int64_t begin = 0, end = 0, begin_temp = -1, end_temp = -1;
-  int block_dim = 0;  // workgroup size of a range-for task
+  int block_dim = 0;  // the module's workgroup size (LocalSize; 1 for a serial task)
   std::vector<uint32_t> words;
 };
 

@@ -50,7 +50,9 @@ class TaskEmitter {
   Id emit_clz(Id a, const ir::Type *t);
 
   // ---- emit_memory.cpp ----
-  void load_bases();                  // tree bases, argument and temp pointers, at task start
+  // Tree bases, ndarray data, argument and temp pointers, at the task's start.
+  void load_bases();
+  Id arg_address(int slot);  // u64 address of an argument slot
   Id context_address(size_t offset);  // u64: the context's address + offset
   Id load_at(Id address_u64, Id type, uint32_t align);
   void store_at(Id address_u64, Id value, Id type, uint32_t align);
@@ -73,7 +75,9 @@ class TaskEmitter {
   Id context_ = 0;  // u64
   Id budget_ = 0;   // Function i32 variable, when the target has a loop limit
   Id args_ = 0, temps_ = 0, result_ = 0;
-  std::unordered_map<int, Id> tree_bases_;
+  std::vector<int> arg_slots_;                 // ir::arg_slots(kernel.args)
+  std::unordered_map<int, Id> tree_bases_;     // by tree id
+  std::unordered_map<int, Id> ndarray_data_;   // an ndarray argument's data address, by arg id
   std::unordered_map<const ir::Stmt *, Id> values_;
   std::unordered_map<const ir::Stmt *, Id> locals_;  // AllocaStmt -> Function variable
   struct LoopTargets {

@@ -20,9 +20,7 @@ using CUstream = struct CUstream_st *;
 constexpr int kAttrMultiprocessorCount = 16;   // CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT
 constexpr int kAttrComputeCapabilityMajor = 75;
 constexpr int kAttrComputeCapabilityMinor = 76;
-constexpr int kJitInfoLogBuffer = 3;           // CUjit_option values
-constexpr int kJitInfoLogBufferSize = 4;
-constexpr int kJitErrorLogBuffer = 5;
+constexpr int kJitErrorLogBuffer = 5;  // CUjit_option values
 constexpr int kJitErrorLogBufferSize = 6;
 
 // X(name, symbol, parameter types): every entry point used, and the library symbol it is.

@@ -428,9 +428,8 @@ std::unique_ptr<Executable> VulkanDevice::load(const std::string &artifact,
     vkDestroyShaderModule(vk_.device, sm, nullptr);
     check(r, ("creating the pipeline of " + tasks[i].symbol).c_str());
     exe->pipelines.push_back(p);
-    exe->workgroup.push_back(tasks[i].kind == TaskKind::range_for
-                                 ? std::max(1, std::min(tasks[i].block_dim > 0 ? tasks[i].block_dim : 128, 1024))
-                                 : 1);
+    // The module's LocalSize, which the SPIR-V backend records as the task's block_dim.
+    exe->workgroup.push_back(std::max(1, tasks[i].block_dim));
   }
   return exe;
 }

@@ -28,6 +28,18 @@ struct KernelUnderTest {
     return b.global_store(b.global_ptr(f, {i}), v);
   }
   ir::Stmt *load(ir::SNode *f, ir::Stmt *i) { return b.global_load(b.global_ptr(f, {i})); }
+  // n = 0; while True: if n >= limit: break; n += 1  -- a serial while loop with a break.
+  void count_to(ir::Stmt *limit) {
+    ir::Stmt *n = b.local_var(ir::types::i32());
+    auto *loop = b.while_();
+    b.push_block(loop->body.get());
+    auto *stop = b.if_(b.binary(ir::BinaryOp::cmp_ge, b.local_load(n), limit));
+    b.push_block(stop->true_block.get());
+    b.break_();
+    b.pop_block();
+    b.local_store(n, b.binary(ir::BinaryOp::add, b.local_load(n), c(1)));
+    b.pop_block();
+  }
 };
 
 // Runs the pipeline's passes (ir/pipeline.cpp, in its order) that come before the first run of

@@ -36,15 +36,7 @@ void build(KernelUnderTest &t, SNode *x, SNode *total) {
     t.b.push_block(cond->true_block.get());
     t.b.print({std::string("i ="), i});
     t.b.pop_block();
-    Stmt *n = t.b.local_var(types::i32());
-    auto *loop = t.b.while_();
-    t.b.push_block(loop->body.get());
-    auto *stop = t.b.if_(t.b.binary(BinaryOp::cmp_ge, t.b.local_load(n), i));
-    t.b.push_block(stop->true_block.get());
-    t.b.break_();
-    t.b.pop_block();
-    t.b.local_store(n, t.b.binary(BinaryOp::add, t.b.local_load(n), t.c(1)));
-    t.b.pop_block();
+    t.count_to(i);
   }, 100);
 }
 

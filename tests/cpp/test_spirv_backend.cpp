@@ -54,15 +54,7 @@ TEST(SpirvBackend, ModulesPassSpirvVal) {
     t.b.atomic(AtomicOp::add, t.b.global_ptr(f.small, {t.b.binary(BinaryOp::mod, i, t.c(4))}),
                t.b.const_int(types::i8(), 3));
     t.b.atomic(AtomicOp::add, t.b.global_ptr(f.total, {t.c(0)}), fi);
-    Stmt *n = t.b.local_var(types::i32());
-    auto *loop = t.b.while_();
-    t.b.push_block(loop->body.get());
-    auto *stop = t.b.if_(t.b.binary(BinaryOp::cmp_ge, t.b.local_load(n), i));
-    t.b.push_block(stop->true_block.get());
-    t.b.break_();
-    t.b.pop_block();
-    t.b.local_store(n, t.b.binary(BinaryOp::add, t.b.local_load(n), t.c(1)));
-    t.b.pop_block();
+    t.count_to(i);
   });
   t.b.ret(t.b.global_load(t.b.global_ptr(f.total, {t.c(0)})));
   run_pipeline(t.k, vulkan_target(), {});
