@@ -103,21 +103,24 @@ class CudaBackend : public Backend {
   rt::Device *device_;  // null: compile only
 };
 
-// SPIR-V needs no target machine: emission is cheap, so the cache only saves pipeline work
-// the driver does anyway; every compile emits. QTAICHI_DUMP_SPIRV=<dir> writes each module.
+// SPIR-V from codegen/spirv; a kernel found in the disk cache loads its stored modules and
+// skips emission. QTAICHI_DUMP_SPIRV=<dir> writes each module emitted.
 class VulkanBackend : public Backend {
  public:
   explicit VulkanBackend(rt::Device *device) : device_(device) {}
   std::string target_id() const override { return "spirv-1.5;bda"; }
 
   BackendOutput compile(const ir::Kernel &kernel, const std::string &symbol_prefix,
-                        const std::string *, bool listing) override {
+                        const std::string *cached, bool listing) override {
     BackendOutput out;
-    std::vector<codegen::spirv::SpirvTask> tasks = codegen::spirv::emit_spirv(kernel, symbol_prefix);
+    std::vector<codegen::spirv::SpirvTask> tasks =
+        cached ? codegen::spirv::spirv_tasks(kernel, symbol_prefix)
+               : codegen::spirv::emit_spirv(kernel, symbol_prefix);
     std::vector<std::vector<uint32_t>> modules;
     const char *dump = std::getenv("QTAICHI_DUMP_SPIRV");
     for (const auto &t : tasks) {
       out.tasks.push_back(task_desc(t, t.block_dim));
+      if (cached) continue;
       modules.push_back(t.words);
       if (dump && *dump) {
         std::filesystem::create_directories(dump);
@@ -126,11 +129,11 @@ class VulkanBackend : public Backend {
                    static_cast<std::streamsize>(t.words.size() * 4));
       }
     }
-    out.object = rt::VulkanDevice::pack_spirv(modules);
+    if (!cached) out.object = rt::VulkanDevice::pack_spirv(modules);
     if (listing) out.listing = "(SPIR-V: set QTAICHI_DUMP_SPIRV=<dir> and use spirv-dis)\n";
     if (device_) {
       try {
-        out.executable = device_->load(out.object, out.tasks);
+        out.executable = device_->load(cached ? *cached : out.object, out.tasks);
       } catch (const std::runtime_error &e) {
         throw ir::CompileError(ir::ErrorKind::internal, e.what());
       }

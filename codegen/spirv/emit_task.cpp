@@ -18,9 +18,10 @@ constexpr uint32_t kNone = 0;  // SelectionControl / LoopControl: none
 
 TaskEmitter::TaskEmitter(const Kernel &kernel, const OffloadedTaskStmt *task,
                          const std::unordered_map<const AssertStmt *, int> &assert_codes,
-                         const std::unordered_map<const PrintStmt *, int> &print_ids)
+                         const std::unordered_map<const PrintStmt *, int> &print_ids,
+                         int workgroup_size)
     : kernel_(kernel), task_(task), assert_codes_(assert_codes), print_ids_(print_ids),
-      arg_slots_(arg_slots(kernel.args)) {}
+      workgroup_size_(workgroup_size), arg_slots_(arg_slots(kernel.args)) {}
 
 std::vector<uint32_t> TaskEmitter::run() {
   using spv::Capability;
@@ -49,9 +50,6 @@ std::vector<uint32_t> TaskEmitter::run() {
   b_.decorate(nwg, spv::Decoration::BuiltIn, {static_cast<uint32_t>(spv::BuiltIn::NumWorkgroups)});
 
   bool range = task_->task_kind == TaskKind::range_for;
-  workgroup_size_ = range ? (task_->block_dim > 0 ? std::min(task_->block_dim, 1024)
-                                                  : kDefaultWorkgroup)
-                          : 1;
   Id fn = b_.begin_function(b_.t_void(), b_.t_function(b_.t_void(), {}));
   b_.entry_point(spv::ExecutionModel::GLCompute, fn, "main", {pc, gid, nwg});
   b_.execution_mode(fn, spv::ExecutionMode::LocalSize,
@@ -359,29 +357,36 @@ void TaskEmitter::emit_stmt(const Stmt *s) {
   if (v) values_[s] = v;
 }
 
-std::vector<SpirvTask> emit_spirv(const Kernel &kernel, const std::string &prefix) {
+std::vector<SpirvTask> spirv_tasks(const Kernel &kernel, const std::string &prefix) {
   if (!kernel.offloaded || !kernel.access_lowered)
-    throw CompileError(ErrorKind::internal, "emit_spirv needs a kernel after the pipeline");
-  std::unordered_map<const AssertStmt *, int> codes;
-  int n = 0;
-  for (const AssertStmt *a : assertions_in_order(kernel)) codes[a] = ++n;
-  std::unordered_map<const PrintStmt *, int> print_ids;
-  for (const PrintStmt *p : prints_in_order(kernel)) print_ids[p] = static_cast<int>(print_ids.size());
+    throw CompileError(ErrorKind::internal, "the SPIR-V backend needs a kernel after the pipeline");
   std::vector<SpirvTask> out;
-  int i = 0;
   for (const auto &s : kernel.body->stmts) {
     auto *task = s->as<OffloadedTaskStmt>();
-    TaskEmitter e(kernel, task, codes, print_ids);
     SpirvTask t;
-    t.words = e.run();
-    t.symbol = prefix + "_t" + std::to_string(i++);
+    t.symbol = prefix + "_t" + std::to_string(out.size());
     t.range_for = task->task_kind == TaskKind::range_for;
     t.begin = task->begin;
     t.end = task->end;
     t.begin_temp = task->begin_temp;
     t.end_temp = task->end_temp;
-    t.block_dim = e.workgroup_size();
+    t.block_dim = !t.range_for ? 1 : task->block_dim > 0 ? std::min(task->block_dim, 1024)
+                                                         : kDefaultWorkgroup;
     out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::vector<SpirvTask> emit_spirv(const Kernel &kernel, const std::string &prefix) {
+  std::vector<SpirvTask> out = spirv_tasks(kernel, prefix);
+  std::unordered_map<const AssertStmt *, int> codes;
+  int n = 0;
+  for (const AssertStmt *a : assertions_in_order(kernel)) codes[a] = ++n;
+  std::unordered_map<const PrintStmt *, int> print_ids;
+  for (const PrintStmt *p : prints_in_order(kernel)) print_ids[p] = static_cast<int>(print_ids.size());
+  for (size_t i = 0; i < out.size(); i++) {
+    auto *task = kernel.body->stmts[i]->as<OffloadedTaskStmt>();
+    out[i].words = TaskEmitter(kernel, task, codes, print_ids, out[i].block_dim).run();
   }
   return out;
 }

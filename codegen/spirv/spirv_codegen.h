@@ -23,5 +23,7 @@ struct SpirvTask {
 
 // Throws ir::CompileError for what the SPIR-V backend cannot express yet (named).
 std::vector<SpirvTask> emit_spirv(const ir::Kernel &kernel, const std::string &symbol_prefix);
+// The same task table without the modules (for SPIR-V loaded from the kernel cache).
+std::vector<SpirvTask> spirv_tasks(const ir::Kernel &kernel, const std::string &symbol_prefix);
 
 }  // namespace qtaichi::codegen::spirv

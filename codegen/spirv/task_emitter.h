@@ -14,9 +14,9 @@ class TaskEmitter {
  public:
   TaskEmitter(const ir::Kernel &kernel, const ir::OffloadedTaskStmt *task,
               const std::unordered_map<const ir::AssertStmt *, int> &assert_codes,
-              const std::unordered_map<const ir::PrintStmt *, int> &print_ids);
+              const std::unordered_map<const ir::PrintStmt *, int> &print_ids,
+              int workgroup_size);
   std::vector<uint32_t> run();
-  int workgroup_size() const { return workgroup_size_; }
 
  private:
   // ---- emit_task.cpp ----
@@ -70,7 +70,7 @@ class TaskEmitter {
   const std::unordered_map<const ir::AssertStmt *, int> &assert_codes_;
   const std::unordered_map<const ir::PrintStmt *, int> &print_ids_;
   Builder b_;
-  int workgroup_size_ = 1;
+  int workgroup_size_;
   Id u64_ = 0, u32_ = 0, i32_ = 0, bool_ = 0;
   Id context_ = 0;  // u64
   Id budget_ = 0;   // Function i32 variable, when the target has a loop limit
