@@ -29,6 +29,7 @@ const std::vector<std::pair<const char *, Pass>> &pipeline_passes() {
       {"lower_small_atomics", passes::lower_small_atomics},
       {"lower_float_atomics", passes::lower_float_atomics},
       {"lower_random", passes::lower_random},
+      {"lower_math", passes::lower_math},  // where the target's math is not accurate
       {"lower_arith", passes::lower_arith},  // every backend then emits one instruction each
       {"simplify", passes::simplify},
   };

@@ -36,6 +36,7 @@ std::string Target::str() const {
   if (max_binding_bytes != INT64_MAX) s += "; binding " + std::to_string(max_binding_bytes);
   s += "; subgroup " + std::to_string(subgroup_size);
   if (max_loop_iterations) s += "; loop limit " + std::to_string(max_loop_iterations);
+  if (!accurate_math) s += "; own math routines";
   if (!preserve_inf_nan_f32 || !preserve_inf_nan_f64) s += "; inf/nan not kept";
   if (!preserve_denorm_f32 || !preserve_denorm_f64) s += "; denormals not kept";
   return s;
@@ -52,6 +53,7 @@ Target Target::mobile_gpu() {
   t.index_bits = 32;
   t.max_binding_bytes = int64_t(128) << 20;
   t.subgroup_size = 32;
+  t.accurate_math = false;
   return t;
 }
 

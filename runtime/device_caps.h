@@ -22,6 +22,10 @@ struct DeviceCaps {
   int64_t max_loop_iterations = 0;
   // Whether shaders can ask for IEEE infinities/NaNs/signed zeros and for denormals to be kept
   // (SPIR-V float controls; a CPU and CUDA always have both).
+  // Whether the device's math instructions (sin, exp, sqrt, ...) are as accurate as libm (CPU,
+  // CUDA's libdevice). Vulkan's are not (sin may be 2^-11 off): the compiler then writes the
+  // functions out itself (ir/passes/lower_math.cpp).
+  bool accurate_math = true;
   bool preserve_inf_nan_f32 = true, preserve_inf_nan_f64 = true;
   bool preserve_denorm_f32 = true, preserve_denorm_f64 = true;
 };

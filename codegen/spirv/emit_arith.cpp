@@ -287,6 +287,14 @@ Id TaskEmitter::emit_unary(const UnaryOpStmt *s) {
   return 0;
 }
 
+// Float results are decorated NoContraction: a driver may not fuse a * b + c into an FMA,
+// so results match the CPU (which never contracts) and the error-free sums and products of
+// ir/passes/math_routines.cpp stay exact.
+Id TaskEmitter::exact(bool is_float, Id result) {
+  if (is_float) b_.decorate(result, spv::Decoration::NoContraction);
+  return result;
+}
+
 Id TaskEmitter::emit_binary(const BinaryOpStmt *s) {
   Id a = value(s->lhs()), b = value(s->rhs());
   const Type *lt = s->lhs()->ret_type;
@@ -305,9 +313,9 @@ Id TaskEmitter::emit_binary(const BinaryOpStmt *s) {
     return to_i32(b_.op(fl ? f : sg ? si : ui, bool_, {a, b}));
   };
   switch (s->op) {
-    case BinaryOp::add: return b_.op(fl ? Op::OpFAdd : Op::OpIAdd, t, {a, b});
-    case BinaryOp::sub: return b_.op(fl ? Op::OpFSub : Op::OpISub, t, {a, b});
-    case BinaryOp::mul: return b_.op(fl ? Op::OpFMul : Op::OpIMul, t, {a, b});
+    case BinaryOp::add: return exact(fl, b_.op(fl ? Op::OpFAdd : Op::OpIAdd, t, {a, b}));
+    case BinaryOp::sub: return exact(fl, b_.op(fl ? Op::OpFSub : Op::OpISub, t, {a, b}));
+    case BinaryOp::mul: return exact(fl, b_.op(fl ? Op::OpFMul : Op::OpIMul, t, {a, b}));
     case BinaryOp::truediv:
     case BinaryOp::div:
       if (fl) return emit_float_division(Op::OpFDiv, a, b, lt);

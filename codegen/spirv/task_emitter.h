@@ -38,6 +38,7 @@ class TaskEmitter {
   Id type_of(const ir::Type *t);
   Id emit_const(const ir::ConstStmt *s);
   Id emit_unary(const ir::UnaryOpStmt *s);
+  Id exact(bool is_float, Id result);
   Id emit_binary(const ir::BinaryOpStmt *s);
   Id emit_cast(Id v, const ir::Type *from, const ir::Type *to);
   Id truthy(Id v, const ir::Type *t);  // v != 0 as bool

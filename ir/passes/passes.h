@@ -20,6 +20,7 @@ bool merge_atomics(Kernel &k);     // float atomic adds to an f32 pair -> one 64
 bool lower_small_atomics(Kernel &k);  // 8/16-bit int atomics without 8/16-bit CAS -> word CAS
 bool lower_float_atomics(Kernel &k);  // float atomics without an instruction -> CAS loops
 bool lower_random(Kernel &k);      // ti.random -> the splitmix64 streams as integer IR
+bool lower_math(Kernel &k);        // transcendentals -> IR routines where the device's are inexact
 bool lower_arith(Kernel &k);       // //, %, **, shifts, float->int casts: the language's rules
 
 }  // namespace qtaichi::ir::passes
