@@ -54,7 +54,6 @@ struct VulkanContext {
   VkDevice device = VK_NULL_HANDLE;
   VkQueue queue = VK_NULL_HANDLE;
   uint32_t queue_family = 0;
-  VkCommandPool pool = VK_NULL_HANDLE;
   std::string name;
   DeviceCaps caps;
   uint32_t memory_type = 0;
@@ -204,10 +203,6 @@ VulkanContext *create_context() {
     return fail("cannot create a Vulkan device on " + c->name);
   volkLoadDevice(c->device);
   vkGetDeviceQueue(c->device, c->queue_family, 0, &c->queue);
-  VkCommandPoolCreateInfo pci{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
-  pci.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
-  pci.queueFamilyIndex = c->queue_family;
-  check(vkCreateCommandPool(c->device, &pci, nullptr, &c->pool), "vkCreateCommandPool");
 
   // Host-visible, coherent memory: uploads and downloads are memcpy.
   VkPhysicalDeviceMemoryProperties mp;
@@ -286,9 +281,132 @@ struct VulkanDevice::Buffer {
   }
 };
 
-VulkanDevice::VulkanDevice() : vk_(context_or_throw()), memory_("vulkan") {}
+// Launches that need nothing read back are recorded into one open command buffer and
+// submitted together at the next read-back, host memory access or synchronize (each launch's
+// context block is its own slice of `blocks`). Shared with the executables, which must not
+// destroy their pipelines while a recorded launch still uses them.
+struct VulkanDevice::Batch {
+  VkDevice device;
+  VkQueue queue;
+  std::mutex *queue_mu;  // the queue is the process's
+  int64_t loop_limit;
+  VkCommandPool pool = VK_NULL_HANDLE;
+  VkFence fence = VK_NULL_HANDLE;
+  VkCommandBuffer cb = VK_NULL_HANDLE;
+  bool has_work = false;
+  std::unique_ptr<Buffer> blocks;  // launch context blocks
+  size_t used = 0;
+  struct Deferred {
+    size_t block;
+    std::string kernel;
+  };
+  std::vector<Deferred> deferred;  // checked for errors when the batch completes
+  std::mutex mu;                   // one launch or flush at a time
 
-VulkanDevice::~VulkanDevice() { vkDeviceWaitIdle(vk_.device); }
+  Batch(VulkanContext &vk)
+      : device(vk.device), queue(vk.queue), queue_mu(&vk.queue_mu),
+        loop_limit(vk.caps.max_loop_iterations) {
+    VkCommandPoolCreateInfo pci{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+    pci.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+    pci.queueFamilyIndex = vk.queue_family;
+    check(vkCreateCommandPool(device, &pci, nullptr, &pool), "vkCreateCommandPool");
+    VkFenceCreateInfo fci{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    check(vkCreateFence(device, &fci, nullptr, &fence), "vkCreateFence");
+    VkCommandBufferAllocateInfo cai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    cai.commandPool = pool;
+    cai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    cai.commandBufferCount = 1;
+    check(vkAllocateCommandBuffers(device, &cai, &cb), "vkAllocateCommandBuffers");
+  }
+  ~Batch() {
+    try {
+      std::lock_guard<std::mutex> lock(mu);
+      flush_locked();
+    } catch (const std::exception &e) {
+      std::fprintf(stderr, "[qtaichi] vulkan: %s\n", e.what());
+    }
+    blocks.reset();
+    vkDestroyFence(device, fence, nullptr);
+    vkDestroyCommandPool(device, pool, nullptr);
+  }
+
+  // The open command buffer, begun if needed, with a barrier after earlier recorded work.
+  VkCommandBuffer record() {
+    if (!has_work) {
+      VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+      bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+      check(vkBeginCommandBuffer(cb, &bi), "vkBeginCommandBuffer");
+      has_work = true;
+    } else {
+      compute_barrier();
+    }
+    return cb;
+  }
+  void compute_barrier() {
+    VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_SHADER_READ_BIT;
+    mb.dstAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_SHADER_READ_BIT;
+    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                         VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &mb, 0, nullptr, 0, nullptr);
+  }
+
+  // Submits the recorded launches and waits for them; then reports the first deferred launch
+  // that stopped with an error (it could not report when it was called).
+  void flush_locked() {
+    if (!has_work) return;
+    has_work = false;
+    VkMemoryBarrier host{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    host.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+    host.dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_HOST_WRITE_BIT;
+    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0,
+                         1, &host, 0, nullptr, 0, nullptr);
+    check(vkEndCommandBuffer(cb), "vkEndCommandBuffer");
+    VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    si.commandBufferCount = 1;
+    si.pCommandBuffers = &cb;
+    VkResult r;
+    {
+      std::lock_guard<std::mutex> qlock(*queue_mu);
+      r = vkQueueSubmit(queue, 1, &si, fence);
+    }
+    if (r == VK_SUCCESS) r = vkWaitForFences(device, 1, &fence, VK_TRUE, UINT64_MAX);
+    vkResetFences(device, 1, &fence);
+    vkResetCommandBuffer(cb, 0);
+    used = 0;
+    std::vector<Deferred> done;
+    done.swap(deferred);
+    check(r, "running kernels");
+    for (const Deferred &d : done) {
+      int32_t code;
+      std::memcpy(&code, blocks->mapped + d.block + offsetof(RuntimeContext, error_code), 4);
+      if (code == kLoopLimitError)
+        throw std::runtime_error(
+            "kernel '" + d.kernel + "' (launched before this call: Vulkan runs launches in "
+            "batches) ran more than " + std::to_string(loop_limit) + " loop iterations in one "
+            "parallel iteration (or serial task); this driver stops a shader there, so its "
+            "results are wrong: spread the work over the parallel loop, or run on the cpu");
+      if (code != 0)
+        throw std::runtime_error("kernel '" + d.kernel + "' stopped with error code " +
+                                 std::to_string(code));
+    }
+  }
+};
+
+VulkanDevice::VulkanDevice()
+    : vk_(context_or_throw()), memory_("vulkan"), batch_(std::make_shared<Batch>(vk_)) {}
+
+VulkanDevice::~VulkanDevice() {
+  batch_.reset();  // completes what was recorded (executables may keep the batch alive)
+  vkDeviceWaitIdle(vk_.device);
+}
+
+void VulkanDevice::synchronize() {
+  std::lock_guard<std::mutex> lock(batch_->mu);
+  batch_->flush_locked();
+}
+
+// Launches still recorded may use a buffer or memory the host is about to touch.
+void VulkanDevice::wait_for_launches() { synchronize(); }
 
 std::string VulkanDevice::name() const { return "vulkan (" + vk_.name + ")"; }
 
@@ -339,9 +457,13 @@ Allocation VulkanDevice::allocate(size_t bytes) {
   return memory_.add(std::move(b), padded, bytes);
 }
 
-void VulkanDevice::free(Allocation a) { memory_.remove(a.id); }
+void VulkanDevice::free(Allocation a) {
+  wait_for_launches();
+  memory_.remove(a.id);
+}
 
 uint8_t *VulkanDevice::at(Allocation a, size_t offset, size_t bytes) {
+  wait_for_launches();
   return memory_.checked(a, offset, bytes)->mapped + offset;
 }
 
@@ -386,14 +508,25 @@ std::vector<std::vector<uint32_t>> VulkanDevice::unpack_spirv(const std::string 
 
 namespace {
 
+template <typename Batch>
 class VulkanExecutable : public Executable {
  public:
-  explicit VulkanExecutable(VkDevice device) : device_(device) {}
+  VulkanExecutable(VkDevice device, std::shared_ptr<Batch> batch)
+      : device_(device), batch_(std::move(batch)) {}
   ~VulkanExecutable() override {
+    {
+      std::lock_guard<std::mutex> lock(batch_->mu);
+      try {
+        batch_->flush_locked();  // recorded launches may use these pipelines
+      } catch (const std::exception &e) {
+        std::fprintf(stderr, "[qtaichi] vulkan: %s\n", e.what());
+      }
+    }
     for (VkPipeline p : pipelines) vkDestroyPipeline(device_, p, nullptr);
     if (layout) vkDestroyPipelineLayout(device_, layout, nullptr);
   }
   VkDevice device_;
+  std::shared_ptr<Batch> batch_;
   VkPipelineLayout layout = VK_NULL_HANDLE;
   std::vector<VkPipeline> pipelines;
   std::vector<int> workgroup;  // invocations per workgroup, per task
@@ -407,7 +540,7 @@ std::unique_ptr<Executable> VulkanDevice::load(const std::string &artifact,
   if (modules.size() != tasks.size())
     throw std::runtime_error("vulkan: the artifact has " + std::to_string(modules.size()) +
                              " modules for " + std::to_string(tasks.size()) + " tasks");
-  auto exe = std::make_unique<VulkanExecutable>(vk_.device);
+  auto exe = std::make_unique<VulkanExecutable<Batch>>(vk_.device, batch_);
   VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, 8};
   VkPipelineLayoutCreateInfo lci{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
   lci.pushConstantRangeCount = 1;
@@ -436,15 +569,28 @@ std::unique_ptr<Executable> VulkanDevice::load(const std::string &artifact,
   return exe;
 }
 
+size_t VulkanDevice::reserve_block(size_t bytes) {
+  Batch &b = *batch_;
+  bytes = (bytes + 255) / 256 * 256;
+  if (!b.blocks || b.used + bytes > b.blocks->bytes) {
+    b.flush_locked();
+    if (!b.blocks || b.blocks->bytes < bytes)
+      b.blocks.reset(make_buffer(std::max<size_t>(bytes, size_t(256) << 10)));
+  }
+  size_t at = b.used;
+  b.used += bytes;
+  return at;
+}
+
 LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
                                   const LaunchArgs &args) {
-  const auto &exe = static_cast<const VulkanExecutable &>(e);
-  std::lock_guard<std::mutex> lock(launch_mu_);
+  const auto &exe = static_cast<const VulkanExecutable<Batch> &>(e);
+  Batch &batch = *batch_;
+  std::lock_guard<std::mutex> lock(batch.mu);
   LaunchBlock lb(desc, args.trees.size());
-  if (!scratch_ || scratch_->bytes < lb.total)
-    scratch_.reset(make_buffer(std::max<size_t>(lb.total, 4096)));
-  uint8_t *block = scratch_->mapped;
-  uint64_t base = scratch_->address;
+  size_t at = reserve_block(lb.total);
+  uint8_t *block = batch.blocks->mapped + at;
+  uint64_t base = batch.blocks->address + at;
 
   // Ndarrays are host memory: each is copied into a buffer for the launch and back after it.
   struct Staged {
@@ -468,6 +614,7 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
   uint64_t print_buffer = 0;
   if (desc.prints) {  // shaders have no printf: print records, formatted after the launch
     constexpr size_t kPrintBytes = size_t(4) << 20;
+    batch.flush_locked();  // an earlier launch may still write records
     if (!prints_) prints_.reset(make_buffer(kPrintBytes));
     auto *header = reinterpret_cast<uint32_t *>(prints_->mapped);
     header[0] = 0;
@@ -480,16 +627,7 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
   lb.write(base, trees, slots, args, print_buffer);
   std::memcpy(block, lb.image.data(), lb.total);
 
-  VkCommandBufferAllocateInfo cai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
-  cai.commandPool = vk_.pool;
-  cai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
-  cai.commandBufferCount = 1;
-  std::lock_guard<std::mutex> qlock(vk_.queue_mu);  // the pool and the queue are shared
-  VkCommandBuffer cb;
-  check(vkAllocateCommandBuffers(vk_.device, &cai, &cb), "vkAllocateCommandBuffers");
-  VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-  bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-  vkBeginCommandBuffer(cb, &bi);
+  bool first = true;
   for (size_t i = 0; i < desc.tasks.size(); i++) {
     const TaskDesc &t = desc.tasks[i];
     uint32_t groups = 1;
@@ -502,34 +640,23 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
       }
       groups = static_cast<uint32_t>(std::clamp<int64_t>((n + wg - 1) / wg, 1, 65535));
     }
-    if (i > 0) {
-      VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-      mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_SHADER_READ_BIT;
-      mb.dstAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_SHADER_READ_BIT;
-      vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                           VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &mb, 0, nullptr, 0, nullptr);
-    }
+    VkCommandBuffer cb = first ? batch.record() : batch.cb;
+    if (!first) batch.compute_barrier();
+    first = false;
     vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, exe.pipelines[i]);
     vkCmdPushConstants(cb, exe.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, 8, &base);
     vkCmdDispatch(cb, groups, 1, 1);
   }
-  VkMemoryBarrier host{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-  host.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
-  host.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-  vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1,
-                       &host, 0, nullptr, 0, nullptr);
-  vkEndCommandBuffer(cb);
-  VkFenceCreateInfo fci{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-  VkFence fence;
-  check(vkCreateFence(vk_.device, &fci, nullptr, &fence), "vkCreateFence");
-  VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
-  si.commandBufferCount = 1;
-  si.pCommandBuffers = &cb;
-  VkResult r = vkQueueSubmit(vk_.queue, 1, &si, fence);
-  if (r == VK_SUCCESS) r = vkWaitForFences(vk_.device, 1, &fence, VK_TRUE, UINT64_MAX);
-  vkDestroyFence(vk_.device, fence, nullptr);
-  vkFreeCommandBuffers(vk_.device, vk_.pool, 1, &cb);
-  check(r, ("running " + desc.name).c_str());
+
+  // Nothing to read back: the launch joins the batch. Errors it may still stop with (a
+  // driver's loop limit) are reported when the batch completes.
+  bool read_back = desc.ret_type != "void" || !desc.assertions.empty() || !staged.empty() ||
+                   desc.prints;
+  if (!read_back) {
+    if (!first) batch.deferred.push_back({at, desc.name});
+    return {};
+  }
+  batch.flush_locked();
 
   LaunchResult out;
   RuntimeContext done;

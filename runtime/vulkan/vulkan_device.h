@@ -1,8 +1,9 @@
 #pragma once
 // The Vulkan device, on any Vulkan 1.2 driver with buffer device address (lavapipe on the CPU
 // included): memory is host-visible buffers reached from shaders by device address, code is one
-// compute pipeline per task (SPIR-V from codegen/spirv), and a launch records its tasks into one
-// command buffer with a barrier between tasks. The loader comes from volk at run time.
+// compute pipeline per task (SPIR-V from codegen/spirv). Launches are recorded into one command
+// buffer, a barrier between tasks, and submitted together when the host needs a result. The
+// loader comes from volk at run time.
 #include <memory>
 #include <mutex>
 
@@ -38,7 +39,9 @@ class VulkanDevice : public Device {
                                    const std::vector<TaskDesc> &tasks) override;
   LaunchResult launch(const Executable &exe, const KernelDesc &desc,
                       const LaunchArgs &args) override;
-  void synchronize() override {}  // launches wait for their work
+  // Launches that read nothing back are batched into one command buffer: this submits the
+  // batch and waits (so do host reads and writes of device memory, and any read-back).
+  void synchronize() override;
 
   // The container of a kernel's SPIR-V modules: per task, its word count then its words.
   static std::string pack_spirv(const std::vector<std::vector<uint32_t>> &modules);
@@ -46,13 +49,15 @@ class VulkanDevice : public Device {
 
  private:
   struct Buffer;
-  uint8_t *at(Allocation a, size_t offset, size_t bytes);  // mapped memory, checked
+  struct Batch;
+  uint8_t *at(Allocation a, size_t offset, size_t bytes);  // mapped memory, checked, idle
   Buffer *make_buffer(size_t bytes);
+  size_t reserve_block(size_t bytes);  // a launch block's offset in the batch's blocks
+  void wait_for_launches();
 
   VulkanContext &vk_;
-  std::mutex launch_mu_;  // one launch at a time: they share the context block
   AllocationTable<std::unique_ptr<Buffer>> memory_;  // initialized where Buffer is complete
-  std::unique_ptr<Buffer> scratch_;  // the launch context block
+  std::shared_ptr<Batch> batch_;     // recorded launches, their context blocks, the lock
   std::unique_ptr<Buffer> prints_;   // print records of a launch
 };
 
