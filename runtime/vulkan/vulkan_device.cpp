@@ -56,7 +56,9 @@ struct VulkanContext {
   uint32_t queue_family = 0;
   std::string name;
   DeviceCaps caps;
-  uint32_t memory_type = 0;
+  uint32_t host_memory = 0;    // host-visible, coherent: launch blocks, staging
+  uint32_t device_memory = 0;  // device-local (preferred) for fields and ndarrays
+  bool staging = false;        // device_memory is not host-visible: transfers go through copies
   std::mutex queue_mu;
   bool software = false;  // a CPU implementation (lavapipe)
   std::string error;      // empty: usable
@@ -204,17 +206,28 @@ VulkanContext *create_context() {
   volkLoadDevice(c->device);
   vkGetDeviceQueue(c->device, c->queue_family, 0, &c->queue);
 
-  // Host-visible, coherent memory: uploads and downloads are memcpy.
+  // Host-visible, coherent memory for what the host writes every launch; device-local memory
+  // for fields and ndarrays. Where the device-local memory is not host-visible (a discrete GPU
+  // without resizable BAR), transfers go through staging copies; QTAICHI_VULKAN_STAGING=1
+  // takes that path on any device (CI runs it on lavapipe).
   VkPhysicalDeviceMemoryProperties mp;
   vkGetPhysicalDeviceMemoryProperties(c->physical, &mp);
-  VkMemoryPropertyFlags need = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
-  found = false;
-  for (uint32_t i = 0; i < mp.memoryTypeCount && !found; i++)
-    if ((mp.memoryTypes[i].propertyFlags & need) == need) {
-      c->memory_type = i;
-      found = true;
-    }
-  if (!found) return fail(c->name + " has no host-visible memory");
+  VkMemoryPropertyFlags host = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+  auto find_type = [&](VkMemoryPropertyFlags need, uint32_t *out) {
+    for (uint32_t i = 0; i < mp.memoryTypeCount; i++)
+      if ((mp.memoryTypes[i].propertyFlags & need) == need) {
+        *out = i;
+        return true;
+      }
+    return false;
+  };
+  if (!find_type(host, &c->host_memory)) return fail(c->name + " has no host-visible memory");
+  if (!find_type(VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | host, &c->device_memory) &&
+      !find_type(VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, &c->device_memory))
+    c->device_memory = c->host_memory;
+  const char *force = std::getenv("QTAICHI_VULKAN_STAGING");
+  c->staging = (mp.memoryTypes[c->device_memory].propertyFlags & host) != host ||
+               (force && std::strcmp(force, "1") == 0);
 
   DeviceCaps &k = c->caps;
   k.cas8 = k.cas16 = false;  // SPIR-V atomics are 32 and 64 bits wide
@@ -301,7 +314,7 @@ struct VulkanDevice::Batch {
     std::string kernel;
   };
   std::vector<Deferred> deferred;  // checked for errors when the batch completes
-  std::mutex mu;                   // one launch or flush at a time
+  std::recursive_mutex mu;         // one launch, transfer or flush at a time
 
   Batch(VulkanContext &vk)
       : device(vk.device), queue(vk.queue), queue_mu(&vk.queue_mu),
@@ -320,7 +333,7 @@ struct VulkanDevice::Batch {
   }
   ~Batch() {
     try {
-      std::lock_guard<std::mutex> lock(mu);
+      std::lock_guard<std::recursive_mutex> lock(mu);
       flush_locked();
     } catch (const std::exception &e) {
       std::fprintf(stderr, "[qtaichi] vulkan: %s\n", e.what());
@@ -338,16 +351,17 @@ struct VulkanDevice::Batch {
       check(vkBeginCommandBuffer(cb, &bi), "vkBeginCommandBuffer");
       has_work = true;
     } else {
-      compute_barrier();
+      barrier();
     }
     return cb;
   }
-  void compute_barrier() {
+  // Dispatches and copies see each other's writes in recording order.
+  void barrier() {
     VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-    mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_SHADER_READ_BIT;
-    mb.dstAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_SHADER_READ_BIT;
-    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                         VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &mb, 0, nullptr, 0, nullptr);
+    mb.srcAccessMask = VK_ACCESS_MEMORY_WRITE_BIT;
+    mb.dstAccessMask = VK_ACCESS_MEMORY_WRITE_BIT | VK_ACCESS_MEMORY_READ_BIT;
+    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
+                         0, 1, &mb, 0, nullptr, 0, nullptr);
   }
 
   // Submits the recorded launches and waits for them; then reports the first deferred launch
@@ -356,9 +370,9 @@ struct VulkanDevice::Batch {
     if (!has_work) return;
     has_work = false;
     VkMemoryBarrier host{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-    host.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+    host.srcAccessMask = VK_ACCESS_MEMORY_WRITE_BIT;
     host.dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_HOST_WRITE_BIT;
-    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0,
+    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0,
                          1, &host, 0, nullptr, 0, nullptr);
     check(vkEndCommandBuffer(cb), "vkEndCommandBuffer");
     VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
@@ -401,14 +415,16 @@ VulkanDevice::~VulkanDevice() {
 }
 
 void VulkanDevice::synchronize() {
-  std::lock_guard<std::mutex> lock(batch_->mu);
+  std::lock_guard<std::recursive_mutex> lock(batch_->mu);
   batch_->flush_locked();
 }
 
 // Launches still recorded may use a buffer or memory the host is about to touch.
 void VulkanDevice::wait_for_launches() { synchronize(); }
 
-std::string VulkanDevice::name() const { return "vulkan (" + vk_.name + ")"; }
+std::string VulkanDevice::name() const {
+  return "vulkan (" + vk_.name + (vk_.staging ? ", staged transfers" : "") + ")";
+}
 
 DeviceCaps VulkanDevice::caps() const {
   DeviceCaps c = vk_.caps;
@@ -421,7 +437,7 @@ DeviceCaps VulkanDevice::caps() const {
   return c;
 }
 
-VulkanDevice::Buffer *VulkanDevice::make_buffer(size_t bytes) {
+VulkanDevice::Buffer *VulkanDevice::make_buffer(size_t bytes, bool host) {
   auto b = std::make_unique<Buffer>();
   b->device = vk_.device;
   b->bytes = (std::max<size_t>(bytes, 4) + 255) / 256 * 256;
@@ -437,22 +453,28 @@ VulkanDevice::Buffer *VulkanDevice::make_buffer(size_t bytes) {
   VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
   mai.pNext = &flags;
   mai.allocationSize = req.size;
-  mai.memoryTypeIndex = vk_.memory_type;
+  bool mapped = host || !vk_.staging;
+  mai.memoryTypeIndex = host ? vk_.host_memory : vk_.device_memory;
   check(vkAllocateMemory(vk_.device, &mai, nullptr, &b->memory),
         ("allocating " + std::to_string(req.size) + " bytes").c_str());
   check(vkBindBufferMemory(vk_.device, b->buffer, b->memory, 0), "vkBindBufferMemory");
-  void *p = nullptr;
-  check(vkMapMemory(vk_.device, b->memory, 0, VK_WHOLE_SIZE, 0, &p), "vkMapMemory");
-  b->mapped = static_cast<uint8_t *>(p);
-  std::memset(b->mapped, 0, b->bytes);
   VkBufferDeviceAddressInfo ai{VK_STRUCTURE_TYPE_BUFFER_DEVICE_ADDRESS_INFO};
   ai.buffer = b->buffer;
   b->address = vkGetBufferDeviceAddress(vk_.device, &ai);
+  if (mapped) {
+    void *p = nullptr;
+    check(vkMapMemory(vk_.device, b->memory, 0, VK_WHOLE_SIZE, 0, &p), "vkMapMemory");
+    b->mapped = static_cast<uint8_t *>(p);
+    std::memset(b->mapped, 0, b->bytes);
+  } else {
+    std::lock_guard<std::recursive_mutex> lock(batch_->mu);
+    vkCmdFillBuffer(batch_->record(), b->buffer, 0, VK_WHOLE_SIZE, 0);
+  }
   return b.release();
 }
 
 Allocation VulkanDevice::allocate(size_t bytes) {
-  std::unique_ptr<Buffer> b(make_buffer(bytes));
+  std::unique_ptr<Buffer> b(make_buffer(bytes, false));
   size_t padded = b->bytes;
   return memory_.add(std::move(b), padded, bytes);
 }
@@ -462,23 +484,82 @@ void VulkanDevice::free(Allocation a) {
   memory_.remove(a.id);
 }
 
-uint8_t *VulkanDevice::at(Allocation a, size_t offset, size_t bytes) {
+VulkanDevice::Buffer *VulkanDevice::idle(Allocation a, size_t offset, size_t bytes) {
   wait_for_launches();
-  return memory_.checked(a, offset, bytes)->mapped + offset;
+  return memory_.checked(a, offset, bytes).get();
+}
+
+// A host-visible buffer of at least `bytes` for staging copies (kept for the next transfer).
+VulkanDevice::Buffer *VulkanDevice::staging_buffer(size_t bytes) {
+  if (!staging_ || staging_->bytes < bytes) staging_.reset(make_buffer(bytes, true));
+  return staging_.get();
 }
 
 void VulkanDevice::upload(Allocation dst, size_t offset, const void *src, size_t bytes) {
-  std::memcpy(at(dst, offset, bytes), src, bytes);
+  Buffer *b = idle(dst, offset, bytes);
+  if (b->mapped) {
+    std::memcpy(b->mapped + offset, src, bytes);
+    return;
+  }
+  if (!bytes) return;
+  std::lock_guard<std::recursive_mutex> lock(batch_->mu);  // also guards the staging buffer
+  Buffer *s = staging_buffer(bytes);
+  std::memcpy(s->mapped, src, bytes);
+  VkBufferCopy region{0, offset, bytes};
+  vkCmdCopyBuffer(batch_->record(), s->buffer, b->buffer, 1, &region);
+  batch_->flush_locked();
 }
+
 void VulkanDevice::download(Allocation src, size_t offset, void *dst, size_t bytes) {
-  std::memcpy(dst, at(src, offset, bytes), bytes);
+  Buffer *b = idle(src, offset, bytes);
+  if (b->mapped) {
+    std::memcpy(dst, b->mapped + offset, bytes);
+    return;
+  }
+  if (!bytes) return;
+  std::lock_guard<std::recursive_mutex> lock(batch_->mu);
+  Buffer *s = staging_buffer(bytes);
+  VkBufferCopy region{offset, 0, bytes};
+  vkCmdCopyBuffer(batch_->record(), b->buffer, s->buffer, 1, &region);
+  batch_->flush_locked();
+  std::memcpy(dst, s->mapped, bytes);
 }
+
 void VulkanDevice::copy(Allocation dst, size_t dst_offset, Allocation src, size_t src_offset,
                         size_t bytes) {
-  std::memmove(at(dst, dst_offset, bytes), at(src, src_offset, bytes), bytes);
+  Buffer *d = idle(dst, dst_offset, bytes), *s = idle(src, src_offset, bytes);
+  if (d->mapped && s->mapped) {
+    std::memmove(d->mapped + dst_offset, s->mapped + src_offset, bytes);
+    return;
+  }
+  if (!bytes) return;
+  std::lock_guard<std::recursive_mutex> lock(batch_->mu);  // device to device: joins the batch
+  if (d == s && dst_offset < src_offset + bytes && src_offset < dst_offset + bytes) {
+    Buffer *tmp = staging_buffer(bytes);  // Vulkan copies may not overlap: go through a buffer
+    VkBufferCopy out{src_offset, 0, bytes}, in{0, dst_offset, bytes};
+    vkCmdCopyBuffer(batch_->record(), s->buffer, tmp->buffer, 1, &out);
+    vkCmdCopyBuffer(batch_->record(), tmp->buffer, d->buffer, 1, &in);
+    batch_->flush_locked();  // the staging buffer is reused by the next transfer
+    return;
+  }
+  VkBufferCopy region{src_offset, dst_offset, bytes};
+  vkCmdCopyBuffer(batch_->record(), s->buffer, d->buffer, 1, &region);
 }
+
 void VulkanDevice::fill(Allocation dst, size_t offset, size_t bytes, uint8_t value) {
-  std::memset(at(dst, offset, bytes), value, bytes);
+  Buffer *b = idle(dst, offset, bytes);
+  if (b->mapped) {
+    std::memset(b->mapped + offset, value, bytes);
+    return;
+  }
+  if (!bytes) return;
+  if (offset % 4 == 0 && bytes % 4 == 0) {  // vkCmdFillBuffer writes whole 32-bit words
+    std::lock_guard<std::recursive_mutex> lock(batch_->mu);
+    vkCmdFillBuffer(batch_->record(), b->buffer, offset, bytes, 0x01010101u * value);
+    return;
+  }
+  std::vector<uint8_t> pattern(bytes, value);
+  upload(dst, offset, pattern.data(), bytes);
 }
 
 std::string VulkanDevice::pack_spirv(const std::vector<std::vector<uint32_t>> &modules) {
@@ -515,7 +596,7 @@ class VulkanExecutable : public Executable {
       : device_(device), batch_(std::move(batch)) {}
   ~VulkanExecutable() override {
     {
-      std::lock_guard<std::mutex> lock(batch_->mu);
+      std::lock_guard<std::recursive_mutex> lock(batch_->mu);
       try {
         batch_->flush_locked();  // recorded launches may use these pipelines
       } catch (const std::exception &e) {
@@ -575,7 +656,7 @@ size_t VulkanDevice::reserve_block(size_t bytes) {
   if (!b.blocks || b.used + bytes > b.blocks->bytes) {
     b.flush_locked();
     if (!b.blocks || b.blocks->bytes < bytes)
-      b.blocks.reset(make_buffer(std::max<size_t>(bytes, size_t(256) << 10)));
+      b.blocks.reset(make_buffer(std::max<size_t>(bytes, size_t(256) << 10), true));
   }
   size_t at = b.used;
   b.used += bytes;
@@ -586,15 +667,16 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
                                   const LaunchArgs &args) {
   const auto &exe = static_cast<const VulkanExecutable<Batch> &>(e);
   Batch &batch = *batch_;
-  std::lock_guard<std::mutex> lock(batch.mu);
+  std::lock_guard<std::recursive_mutex> lock(batch.mu);
   LaunchBlock lb(desc, args.trees.size());
   size_t at = reserve_block(lb.total);
   uint8_t *block = batch.blocks->mapped + at;
   uint64_t base = batch.blocks->address + at;
 
   // Ndarrays are host memory: each is copied into a buffer for the launch and back after it.
+  // Without host-visible device memory the copy goes through a host buffer (`via`).
   struct Staged {
-    std::unique_ptr<Buffer> buffer;
+    std::unique_ptr<Buffer> buffer, via;
     void *host;
     size_t bytes;
   };
@@ -603,11 +685,18 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
   for (const HostArray &h : host_arrays(desc, slots)) {
     if (h.same_as >= 0) {  // staged once; the placeholder keeps the indices aligned
       slots[h.arg->slot] = staged[static_cast<size_t>(h.same_as)].buffer->address;
-      staged.push_back({nullptr, nullptr, 0});
+      staged.push_back({nullptr, nullptr, nullptr, 0});
       continue;
     }
-    Staged s{std::unique_ptr<Buffer>(make_buffer(h.bytes)), h.host, h.bytes};
-    if (h.bytes) std::memcpy(s.buffer->mapped, s.host, h.bytes);
+    Staged s{std::unique_ptr<Buffer>(make_buffer(h.bytes, false)), nullptr, h.host, h.bytes};
+    if (h.bytes && s.buffer->mapped) {
+      std::memcpy(s.buffer->mapped, s.host, h.bytes);
+    } else if (h.bytes) {
+      s.via.reset(make_buffer(h.bytes, true));
+      std::memcpy(s.via->mapped, s.host, h.bytes);
+      VkBufferCopy region{0, 0, h.bytes};
+      vkCmdCopyBuffer(batch.record(), s.via->buffer, s.buffer->buffer, 1, &region);
+    }
     slots[h.arg->slot] = s.buffer->address;
     staged.push_back(std::move(s));
   }
@@ -615,7 +704,7 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
   if (desc.prints) {  // shaders have no printf: print records, formatted after the launch
     constexpr size_t kPrintBytes = size_t(4) << 20;
     batch.flush_locked();  // an earlier launch may still write records
-    if (!prints_) prints_.reset(make_buffer(kPrintBytes));
+    if (!prints_) prints_.reset(make_buffer(kPrintBytes, true));
     auto *header = reinterpret_cast<uint32_t *>(prints_->mapped);
     header[0] = 0;
     header[1] = static_cast<uint32_t>(prints_->bytes / 4 - kPrintHeaderWords);
@@ -641,7 +730,7 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
       groups = static_cast<uint32_t>(std::clamp<int64_t>((n + wg - 1) / wg, 1, 65535));
     }
     VkCommandBuffer cb = first ? batch.record() : batch.cb;
-    if (!first) batch.compute_barrier();
+    if (!first) batch.barrier();
     first = false;
     vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, exe.pipelines[i]);
     vkCmdPushConstants(cb, exe.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, 8, &base);
@@ -656,6 +745,11 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
     if (!first) batch.deferred.push_back({at, desc.name});
     return {};
   }
+  for (const Staged &s : staged)
+    if (s.via) {
+      VkBufferCopy region{0, 0, s.bytes};
+      vkCmdCopyBuffer(batch.record(), s.buffer->buffer, s.via->buffer, 1, &region);
+    }
   batch.flush_locked();
 
   LaunchResult out;
@@ -665,7 +759,7 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
   out.error_code = done.error_code;
   std::memcpy(out.error_args, done.error_args, sizeof out.error_args);
   for (const Staged &s : staged)
-    if (s.bytes) std::memcpy(s.host, s.buffer->mapped, s.bytes);
+    if (s.bytes) std::memcpy(s.host, (s.via ? s.via : s.buffer)->mapped, s.bytes);
   if (desc.prints) {
     std::fputs(format_print_records(desc, reinterpret_cast<const uint32_t *>(prints_->mapped)).c_str(),
                stdout);

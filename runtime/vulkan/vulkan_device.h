@@ -50,8 +50,11 @@ class VulkanDevice : public Device {
  private:
   struct Buffer;
   struct Batch;
-  uint8_t *at(Allocation a, size_t offset, size_t bytes);  // mapped memory, checked, idle
-  Buffer *make_buffer(size_t bytes);
+  Buffer *idle(Allocation a, size_t offset, size_t bytes);  // checked, no launch using it
+  // Zero-filled. `host`: mapped host-visible memory; else the device's memory for data (also
+  // mapped unless transfers need staging).
+  Buffer *make_buffer(size_t bytes, bool host);
+  Buffer *staging_buffer(size_t bytes);
   size_t reserve_block(size_t bytes);  // a launch block's offset in the batch's blocks
   void wait_for_launches();
 
@@ -59,6 +62,7 @@ class VulkanDevice : public Device {
   AllocationTable<std::unique_ptr<Buffer>> memory_;  // initialized where Buffer is complete
   std::shared_ptr<Batch> batch_;     // recorded launches, their context blocks, the lock
   std::unique_ptr<Buffer> prints_;   // print records of a launch
+  std::unique_ptr<Buffer> staging_;  // host side of staged transfers
 };
 
 }  // namespace qtaichi::rt
