@@ -156,7 +156,7 @@ TEST(Target, PrintsEveryCapability) {
             "index 64; subgroup 1");
   EXPECT_EQ(Target::mobile_gpu().str(),
             "target vulkan: cas 32; float atomics none; no int64; no atomic int64; "
-            "storage 8/16; index 32; binding 134217728; subgroup 32");
+            "storage 8/16; index 32; binding 134217728; subgroup 32; own math routines");
 }
 
 }  // namespace
