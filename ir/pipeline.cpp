@@ -2,7 +2,9 @@
 // IR this produces: tasks at the top level, fields as (tree, byte offset), scalar types only.
 #include "ir/pipeline.h"
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 #include "ir/passes/passes.h"
 #include "ir/printer.h"
@@ -42,8 +44,13 @@ void run_pipeline(Kernel &k, const Target &target, const PipelineOptions &opt) {
     if (opt.sink) opt.sink(text);
     else std::fputs(text.c_str(), stdout), std::fflush(stdout);
   };
+  static const bool times = std::getenv("QTAICHI_PASS_TIMES") != nullptr;
   auto step = [&](const char *name, bool (*pass)(Kernel &)) {
+    auto t0 = std::chrono::steady_clock::now();
     pass(k);
+    if (times)
+      std::fprintf(stderr, "[qtaichi] %s: %s %.2f ms\n", k.name.c_str(), name,
+                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     if (opt.verify) verify(k, name);
     if (opt.print_ir) emit("[" + k.name + "] after " + name + ":\n" + print_kernel(k));
   };

@@ -231,6 +231,8 @@ CompiledKernel *Program::compile(ir::Kernel &k) {
   ir::PipelineOptions opt;
   opt.print_ir = config_.print_ir;
   ir::run_pipeline(*kernel, target_, opt);
+  double passes_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                               start).count();
   auto ck = std::make_unique<CompiledKernel>();
   ck->name_ = kernel->name;
   ck->args_ = kernel->args;
@@ -269,8 +271,8 @@ CompiledKernel *Program::compile(ir::Kernel &k) {
   ck->compile_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                               start).count();
   if (config_.log_compile)
-    std::fprintf(stderr, "[qtaichi] kernel %s: compiled in %.2f ms (cache %s)\n",
-                 ck->name_.c_str(), ck->compile_ms_, ck->cache_hit_ ? "hit" : "miss");
+    std::fprintf(stderr, "[qtaichi] kernel %s: compiled in %.2f ms (passes %.2f ms, cache %s)\n",
+                 ck->name_.c_str(), ck->compile_ms_, passes_ms, ck->cache_hit_ ? "hit" : "miss");
   if (shadow) shadow_compile(std::move(shadow));
   // The IR is no longer needed: free it (the caller still owns the empty kernel).
   k.body = std::make_unique<ir::Block>(nullptr);

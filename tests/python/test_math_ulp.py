@@ -175,3 +175,43 @@ def test_the_ir_math_routines_on_the_cpu(dtype, monkeypatch):
     probe()
     assert "own math routines" in probe._last_compiled.final_ir.splitlines()[0]
     assert " sin " not in probe._last_compiled.final_ir
+
+
+def _c_pow(x, y):
+    """C's pow: math.pow (correctly rounded here, numpy's array power is not), numpy's where
+    math raises instead of returning an infinity."""
+    try:
+        return math.pow(x, y)
+    except (ValueError, OverflowError):
+        return float(np.power(np.float64(x), np.float64(y)))
+
+
+@pytest.mark.parametrize("dtype", [ti.f32, ti.f64], ids=["f32", "f64"])
+def test_powers_with_a_literal_exponent_follow_the_c_library(dtype):
+    """x ** 2 (everywhere in MPM code), ** 1, ** 0, ** -1 may become one operation; the results
+    must stay pow's, special values included."""
+    np.seterr(all="ignore")
+    npt = np.float32 if dtype == ti.f32 else np.float64
+    xs = np.array([0.0, -0.0, math.inf, -math.inf, math.nan, 1.5, -2.25, 3e-20, 1e30, -7.0],
+                  dtype=npt)
+    x = ti.field(dtype, shape=len(xs))
+    out = ti.field(dtype, shape=(4, len(xs)))
+    x.from_numpy(xs)
+
+    @ti.kernel
+    def k():
+        for i in x:
+            out[0, i] = x[i] ** 2
+            out[1, i] = x[i] ** 1
+            out[2, i] = x[i] ** 0
+            out[3, i] = x[i] ** -1.0
+
+    k()
+    got = out.to_numpy()
+    for row, e in enumerate((2.0, 1.0, 0.0, -1.0)):
+        want = np.array([_c_pow(float(v), e) for v in xs]).astype(npt)
+        for v, g, w in zip(xs, got[row], want):
+            if np.isnan(w):
+                assert np.isnan(g), f"{v!r} ** {e} = {g!r}, want NaN"
+            else:
+                assert g == w and np.signbit(g) == np.signbit(w), f"{v!r} ** {e} = {g!r}, want {w!r}"
