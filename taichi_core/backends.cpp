@@ -13,6 +13,7 @@
 #include "runtime/cuda/cuda_device.h"
 #include "runtime/vulkan/vulkan_device.h"
 #include "taichi_core/backend.h"
+#include "taichi_core/kernel_cache.h"
 #include "taichi_core/program.h"
 
 namespace qtaichi {
@@ -179,7 +180,12 @@ std::unique_ptr<Backend> make_backend(ir::Arch arch, const CompileConfig &config
 std::unique_ptr<rt::Device> make_device(ir::Arch arch, const CompileConfig &config) {
   if (arch == ir::Arch::cpu) return std::make_unique<rt::CpuDevice>(config.num_threads);
   if (arch == ir::Arch::cuda) return std::make_unique<rt::CudaDevice>();
-  if (arch == ir::Arch::vulkan) return std::make_unique<rt::VulkanDevice>();
+  if (arch == ir::Arch::vulkan) {
+    // The driver's compiled pipelines are kept next to our SPIR-V, so a warm start skips both.
+    std::string dir = config.cache_dir.empty() ? KernelCache::default_dir() : config.cache_dir;
+    return std::make_unique<rt::VulkanDevice>(
+        config.offline_cache ? dir + "/vulkan_pipelines.bin" : std::string());
+  }
   std::string why;
   arch_available(arch, &why);
   throw std::runtime_error(std::string("no ") + ir::arch_name(arch) + " device: " + why);

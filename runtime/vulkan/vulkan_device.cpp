@@ -10,6 +10,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <vector>
 
@@ -406,8 +409,69 @@ struct VulkanDevice::Batch {
   }
 };
 
-VulkanDevice::VulkanDevice()
-    : vk_(context_or_throw()), memory_("vulkan"), batch_(std::make_shared<Batch>(vk_)) {}
+// The driver's pipeline cache, kept in a file between processes: our header (magic, size, an
+// FNV-1a checksum) in front of the driver's data, so a truncated or corrupt file is ignored
+// rather than handed to the driver (which checks only its own header).
+struct VulkanDevice::PipelineCache {
+  static constexpr uint64_t kMagic = 0x3150435049545151ull;  // "QQTIPCP1"
+  VkDevice device;
+  std::string file;
+  VkPipelineCache cache = VK_NULL_HANDLE;
+
+  static uint64_t checksum(const std::string &data) {
+    uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : data) h = (h ^ c) * 1099511628211ull;
+    return h;
+  }
+
+  PipelineCache(VkDevice d, std::string path) : device(d), file(std::move(path)) {
+    std::string data;
+    if (!file.empty()) {
+      std::ifstream in(file, std::ios::binary);
+      std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      uint64_t head[3];
+      if (all.size() >= sizeof head) {
+        std::memcpy(head, all.data(), sizeof head);
+        std::string body = all.substr(sizeof head);
+        if (head[0] == kMagic && head[1] == body.size() && head[2] == checksum(body))
+          data = std::move(body);
+      }
+    }
+    VkPipelineCacheCreateInfo ci{VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO};
+    ci.initialDataSize = data.size();
+    ci.pInitialData = data.empty() ? nullptr : data.data();
+    if (vkCreatePipelineCache(device, &ci, nullptr, &cache) != VK_SUCCESS) cache = VK_NULL_HANDLE;
+  }
+
+  ~PipelineCache() {
+    if (!cache) return;
+    size_t size = 0;
+    if (!file.empty() && vkGetPipelineCacheData(device, cache, &size, nullptr) == VK_SUCCESS &&
+        size > 0 && size < (size_t(64) << 20)) {
+      std::string body(size, '\0');
+      if (vkGetPipelineCacheData(device, cache, &size, body.data()) == VK_SUCCESS) {
+        body.resize(size);
+        uint64_t head[3] = {kMagic, body.size(), checksum(body)};
+        // Written whole, then renamed: a reader never sees half a file.
+        std::string tmp = file + ".tmp" + std::to_string(reinterpret_cast<uintptr_t>(this));
+        {
+          std::ofstream out(tmp, std::ios::binary);
+          out.write(reinterpret_cast<const char *>(head), sizeof head);
+          out.write(body.data(), static_cast<std::streamsize>(body.size()));
+        }
+        std::error_code ec;
+        std::filesystem::create_directories(std::filesystem::path(file).parent_path(), ec);
+        std::filesystem::rename(tmp, file, ec);
+        if (ec) std::filesystem::remove(tmp, ec);
+      }
+    }
+    vkDestroyPipelineCache(device, cache, nullptr);
+  }
+};
+
+VulkanDevice::VulkanDevice(std::string pipeline_cache)
+    : vk_(context_or_throw()), memory_("vulkan"), batch_(std::make_shared<Batch>(vk_)),
+      pipeline_cache_(std::make_unique<PipelineCache>(vk_.device, std::move(pipeline_cache))) {}
 
 VulkanDevice::~VulkanDevice() {
   batch_.reset();  // completes what was recorded (executables may keep the batch alive)
@@ -640,7 +704,7 @@ std::unique_ptr<Executable> VulkanDevice::load(const std::string &artifact,
     cci.stage.pName = "main";
     cci.layout = exe->layout;
     VkPipeline p;
-    VkResult r = vkCreateComputePipelines(vk_.device, VK_NULL_HANDLE, 1, &cci, nullptr, &p);
+    VkResult r = vkCreateComputePipelines(vk_.device, pipeline_cache_->cache, 1, &cci, nullptr, &p);
     vkDestroyShaderModule(vk_.device, sm, nullptr);
     check(r, ("creating the pipeline of " + tasks[i].symbol).c_str());
     exe->pipelines.push_back(p);

@@ -17,7 +17,9 @@ struct VulkanContext;  // instance, device, queue: one per process (vulkan_devic
 class VulkanDevice : public Device {
  public:
   // Throws std::runtime_error saying why there is no usable Vulkan device here.
-  VulkanDevice();
+  // `pipeline_cache`: a file that keeps the driver's compiled pipelines between processes
+  // (empty: none); read if it is intact, written back when the device closes.
+  explicit VulkanDevice(std::string pipeline_cache = "");
   ~VulkanDevice() override;
   static bool available(std::string *why_not);
   // Whether the device is a CPU implementation (lavapipe): ti.gpu does not pick it.
@@ -50,6 +52,7 @@ class VulkanDevice : public Device {
  private:
   struct Buffer;
   struct Batch;
+  struct PipelineCache;
   Buffer *idle(Allocation a, size_t offset, size_t bytes);  // checked, no launch using it
   // Zero-filled. `host`: mapped host-visible memory; else the device's memory for data (also
   // mapped unless transfers need staging).
@@ -63,6 +66,7 @@ class VulkanDevice : public Device {
   std::shared_ptr<Batch> batch_;     // recorded launches, their context blocks, the lock
   std::unique_ptr<Buffer> prints_;   // print records of a launch
   std::unique_ptr<Buffer> staging_;  // host side of staged transfers
+  std::unique_ptr<PipelineCache> pipeline_cache_;
 };
 
 }  // namespace qtaichi::rt

@@ -60,3 +60,19 @@ def test_offline_cache_off_always_misses(tmp_path):
     k()
     assert not k._last_compiled.cache_hit
 
+
+
+def test_a_corrupt_cache_directory_is_recompiled_not_trusted(tmp_path):
+    """Every file in the cache directory (kernels; Vulkan's pipeline cache) damaged: the next
+    process compiles again and gets the same result; it never hands bad bytes to a driver."""
+    first = run(tmp_path)
+    pipelines = tmp_path / "vulkan_pipelines.bin"
+    if archs.current() == ti.vulkan:
+        assert pipelines.exists()
+    for f in list(tmp_path.iterdir()):
+        if f.suffix in (".qtk", ".bin"):
+            data = f.read_bytes()
+            f.write_bytes(data[: len(data) // 2] + b"\xff" * 64)
+    pipelines.write_bytes(b"QQTIPCP1" + os.urandom(200))
+    again = run(tmp_path)
+    assert again.stdout.strip() == first.stdout.strip() == "1.5"
