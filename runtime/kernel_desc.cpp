@@ -37,6 +37,30 @@ KernelDesc KernelDesc::from_json(const std::string &text) {
   }
 }
 
+std::string format_assertion(const AssertionDesc &a, const int64_t *args) {
+  const std::string &msg = a.message;
+  std::string out;
+  int next = 0;
+  for (size_t i = 0; i < msg.size(); i++) {
+    char spec = i + 1 < msg.size() ? msg[i + 1] : 0;
+    if (msg[i] == '%' && (spec == 'd' || spec == 'f') && next < a.num_args) {
+      if (spec == 'd') {
+        out += std::to_string(args[next++]);
+      } else {
+        double v;
+        std::memcpy(&v, &args[next++], sizeof v);
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.9g", v);
+        out += buf;
+      }
+      i++;
+    } else {
+      out += msg[i];
+    }
+  }
+  return out;
+}
+
 int dtype_bytes(const std::string &dtype) {
   if (dtype == "u1" || dtype == "i8" || dtype == "u8") return 1;
   if (dtype == "i16" || dtype == "u16") return 2;

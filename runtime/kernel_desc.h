@@ -50,6 +50,10 @@ struct AssertionDesc {
   bool operator==(const AssertionDesc &) const = default;
 };
 
+// An assertion's message with its recorded values: each %d (an integer) or %f (the bits of a
+// double) takes the next one.
+std::string format_assertion(const AssertionDesc &a, const int64_t *args);
+
 // Bytes of one element of a primitive type named as in ArgDesc::dtype; 0 for an unknown name.
 int dtype_bytes(const std::string &dtype);
 

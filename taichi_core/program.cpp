@@ -24,30 +24,6 @@ bool env_flag(const char *name) {
   return v && *v && std::strcmp(v, "0") != 0;
 }
 
-// Formats an assertion message: each %d (an integer) or %f (the bits of a double) takes the
-// next recorded value.
-std::string format_message(const std::string &msg, const int64_t *args, int nargs) {
-  std::string out;
-  int next = 0;
-  for (size_t i = 0; i < msg.size(); i++) {
-    char spec = i + 1 < msg.size() ? msg[i + 1] : 0;
-    if (msg[i] == '%' && (spec == 'd' || spec == 'f') && next < nargs) {
-      if (spec == 'd') {
-        out += std::to_string(args[next++]);
-      } else {
-        double v;
-        std::memcpy(&v, &args[next++], sizeof v);
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.9g", v);
-        out += buf;
-      }
-      i++;
-    } else {
-      out += msg[i];
-    }
-  }
-  return out;
-}
 }  // namespace
 
 CompiledKernel::~CompiledKernel() = default;
@@ -246,6 +222,7 @@ CompiledKernel *Program::compile(ir::Kernel &k) {
   if (auto it = memory_cache_.find(key); it != memory_cache_.end()) {
     ck->code_ = it->second.code;
     ck->desc_.tasks = it->second.tasks;
+    ck->artifact_ = it->second.artifact;
     ck->cache_hit_ = true;
   } else {
     std::string prefix = "qti_" + key;
@@ -266,7 +243,8 @@ CompiledKernel *Program::compile(ir::Kernel &k) {
     if (!cached) disk_cache_.store(key, out.object);
     ck->code_ = std::move(out.executable);
     ck->desc_.tasks = out.tasks;
-    memory_cache_[key] = {ck->code_, out.tasks};
+    ck->artifact_ = cached ? std::move(*cached) : std::move(out.object);
+    memory_cache_[key] = {ck->code_, out.tasks, ck->artifact_};
   }
   ck->compile_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                               start).count();
@@ -307,7 +285,7 @@ uint64_t Program::launch(CompiledKernel *kernel, const std::vector<uint64_t> &ar
   if (r.error_code != 0) {
     size_t i = static_cast<size_t>(r.error_code - 1);
     const rt::AssertionDesc &a = desc.assertions.at(i);
-    std::string msg = format_message(a.message, r.error_args, a.num_args);
+    std::string msg = rt::format_assertion(a, r.error_args);
     throw KernelRuntimeError(msg, kernel->assertion_locs_.at(i), a.index_check);
   }
   return r.value;

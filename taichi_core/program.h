@@ -69,6 +69,8 @@ class CompiledKernel {
   bool cache_hit() const { return cache_hit_; }
   const std::string &final_ir() const { return final_ir_; }  // the IR the backend saw
   const rt::KernelDesc &desc() const { return desc_; }           // how it launches
+  // The backend's code as the disk cache keeps it (object code, packed SPIR-V, PTX).
+  const std::string &artifact() const { return artifact_; }
 
  private:
   friend class Program;
@@ -81,6 +83,7 @@ class CompiledKernel {
   rt::KernelDesc desc_;
   std::vector<ir::SourceLoc> assertion_locs_;  // desc_.assertions' locations, with file
   std::shared_ptr<rt::Executable> code_;  // shared by kernels with identical code
+  std::string artifact_;
 };
 
 class Program {
@@ -146,6 +149,7 @@ class Program {
   struct Cached {
     std::shared_ptr<rt::Executable> code;
     std::vector<rt::TaskDesc> tasks;
+    std::string artifact;
   };
   std::unordered_map<std::string, Cached> memory_cache_;
   std::atomic<uint64_t> launch_count_{0};

@@ -35,6 +35,7 @@ from qtaichi.lang.types import (f32, f64, float32, float64, i8, i16, i32, i64, i
 from qtaichi.lang.runtime import current_cfg as _current_cfg
 from qtaichi.lang import impl  # noqa: F401 - ti.lang.impl.current_cfg()
 from qtaichi import math, types  # noqa: E402 - ti.types / ti.math namespaces
+from qtaichi import aot  # noqa: E402 - ti.aot.Module
 
 __version__ = "0.1.0"
 

@@ -10,6 +10,7 @@ void bind_snode(pybind11::module_ &m);    // bind_snode.cpp: SNode trees
 void bind_program(pybind11::module_ &m);  // bind_program.cpp: Program, CompiledKernel, launch
 void bind_field_access(pybind11::module_ &m);  // bind_field_access.cpp: Python-scope access
 void bind_quant(pybind11::module_ &m);       // bind_quant.cpp: quant types, bit-level layout
+void bind_aot(pybind11::module_ &m);     // bind_aot.cpp: ahead-of-time module export
 void bind_errors(pybind11::module_ &m);   // module.cpp: C++ exceptions -> Python
 
 }  // namespace qtaichi::python
