@@ -1,6 +1,13 @@
 #include "taichi_core/aot_module_builder.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include "ir/builder.h"
@@ -22,15 +29,52 @@ std::string words_to_bytes(const std::vector<uint32_t> &words) {
   return std::string(reinterpret_cast<const char *>(words.data()), words.size() * 4);
 }
 
+constexpr const char *kSharedObject = "module.so";
+
+std::string quoted(const std::filesystem::path &p) { return "'" + p.string() + "'"; }
+
+std::string read_file(const std::filesystem::path &p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Links the kernels' object files (position-independent, the code the JIT ran) into one shared
+// object with the system's C compiler driver ($QTAICHI_CC, else cc).
+std::string link_shared_object(const std::map<std::string, std::string> &objects) {
+  namespace fs = std::filesystem;
+  static std::atomic<int> counter{0};
+  fs::path dir = fs::temp_directory_path() /
+                 ("qtaichi-link-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  fs::create_directories(dir);
+  const char *cc = std::getenv("QTAICHI_CC");
+  std::string cmd = std::string(cc && *cc ? cc : "cc") + " -shared -s -o " +
+                    quoted(dir / kSharedObject);
+  int i = 0;
+  for (const auto &[sha, bytes] : objects) {
+    fs::path o = dir / ("k" + std::to_string(i++) + ".o");
+    std::ofstream(o, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    cmd += " " + quoted(o);
+  }
+  cmd += " -lm > " + quoted(dir / "log") + " 2>&1";
+  int rc = std::system(cmd.c_str());
+  std::string so = rc == 0 ? read_file(dir / kSharedObject) : "";
+  std::string log = read_file(dir / "log");
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  if (rc != 0 || so.empty())
+    throw std::runtime_error("linking the module's shared object failed (" + cmd + "): " + log);
+  return so;
+}
+
 }  // namespace
 
 AotModuleBuilder::AotModuleBuilder(Program &program) : program_(program) {
   const ir::Target &t = program.target();
-  if (t.arch != ir::Arch::vulkan)
-    throw std::invalid_argument(std::string("ahead-of-time modules for ") + ir::arch_name(t.arch) +
-                                " are not available yet: export for vulkan "
-                                "(ti.init(arch=ti.vulkan))");
+  if (t.arch == ir::Arch::cuda)
+    throw std::invalid_argument("ahead-of-time modules for cuda are not available yet: export "
+                                "for vulkan or cpu");
   manifest_.arch = ir::arch_name(t.arch);
+  if (t.arch == ir::Arch::cpu) manifest_.cpu_target = program.code_target();
   manifest_.required = t;
   manifest_.compiler = std::string("qtaichi ") + rt::aot::kVersion;
 }
@@ -69,6 +113,13 @@ void AotModuleBuilder::add_kernel(const std::string &name, const CompiledKernel 
   k.args = args;
   k.desc = desc;
   k.desc.name = name;
+  if (program_.target().arch == ir::Arch::cpu) {
+    // Every kernel's object goes into the module's one shared object (identical code once).
+    objects_[rt::aot::sha256_hex(kernel->artifact())] = kernel->artifact();
+    k.artifacts.push_back(kSharedObject);
+    manifest_.kernels.push_back(std::move(k));
+    return;
+  }
   auto modules = rt::VulkanDevice::unpack_spirv(kernel->artifact());
   for (size_t i = 0; i < modules.size(); i++) {
     std::string file = name + "_t" + std::to_string(i) + ".spv";
@@ -157,6 +208,11 @@ rt::aot::ModuleFiles AotModuleBuilder::files() const {
   for (int i = 0; i < program_.num_trees(); i++)
     m.tree_bytes.push_back(program_.tree(i)->total_bytes());
   rt::aot::ModuleFiles out = artifacts_;
+  if (!objects_.empty()) {
+    std::string so = link_shared_object(objects_);
+    m.artifacts.push_back({kSharedObject, rt::aot::sha256_hex(so), so.size()});
+    out.add(kSharedObject, std::move(so));
+  }
   out.add("manifest.json", m.to_json());
   return out;
 }

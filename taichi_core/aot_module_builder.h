@@ -1,9 +1,11 @@
 #pragma once
 // Writes an ahead-of-time module (runtime/aot/manifest.h) from kernels a Program compiled: the
-// manifest, and the artifacts of the program's arch (one .spv per task for Vulkan). Fields go in
+// manifest, and the artifacts of the program's arch (one .spv per task for Vulkan; for the CPU
+// one shared object linked from the kernels' position-independent object code). Fields go in
 // with two accessor kernels each, built here from the IR, so the app runtime reads and writes
 // quantized fields through the same code as every kernel, with no codec of its own. Used by
 // Python's ti.aot.Module and by C++ programs directly.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,7 @@ class AotModuleBuilder {
   Program &program_;
   rt::aot::Manifest manifest_;
   rt::aot::ModuleFiles artifacts_;
+  std::map<std::string, std::string> objects_;  // cpu: the kernels' object code, by SHA-256
 };
 
 }  // namespace qtaichi

@@ -259,6 +259,8 @@ CompiledKernel *Program::compile(ir::Kernel &k) {
   return compiled_.back().get();
 }
 
+std::string Program::code_target() const { return backend_->target_id(); }
+
 uint64_t Program::launch(CompiledKernel *kernel, const std::vector<uint64_t> &args) {
   const rt::KernelDesc &desc = kernel->desc_;
   if (args.size() != static_cast<size_t>(desc.num_arg_slots))

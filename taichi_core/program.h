@@ -113,6 +113,8 @@ class Program {
   void write_element(const ir::SNode *field, const std::vector<int64_t> &index, const void *src);
   rt::Device &device() { return *device_; }
   const ir::Target &target() const { return target_; }
+  // The backend's code target (for the CPU: "triple;cpu;features;...").
+  std::string code_target() const;
 
   // ---- kernels ----
   // A new, empty kernel with the config's defaults applied; the caller owns it.

@@ -96,6 +96,9 @@ CpuJit::CpuJit(int opt_level) : impl_(std::make_unique<Impl>()) {
     jtmb.getFeatures().AddFeature("avx512f", false);  // and everything that needs it
   jtmb.setCodeGenOptLevel(opt_level >= 2 ? llvm::CodeGenOptLevel::Aggressive
                                          : llvm::CodeGenOptLevel::Default);
+  // Position-independent code: the same object the JIT runs links into an ahead-of-time
+  // module's shared object.
+  jtmb.setRelocationModel(llvm::Reloc::PIC_);
   impl_->tm = unwrap(jtmb.createTargetMachine(), "creating the target machine");
   impl_->jit = unwrap(llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(jtmb).create(),
                       "creating the JIT");
@@ -111,7 +114,7 @@ CpuJit::~CpuJit() = default;
 std::string CpuJit::target_id() const {
   return std::string("llvm-") + LLVM_VERSION_STRING + ";" + impl_->tm->getTargetTriple().str() +
          ";" + impl_->tm->getTargetCPU().str() + ";" + impl_->tm->getTargetFeatureString().str() +
-         ";O" + std::to_string(impl_->opt_level);
+         ";O" + std::to_string(impl_->opt_level) + ";pic";
 }
 
 std::unique_ptr<CpuKernel> CpuJit::compile(const ir::Kernel &kernel,

@@ -173,6 +173,7 @@ std::string Manifest::to_json() const {
   j["compiler"] = compiler;
   j["arch"] = arch;
   j["required"] = caps_json(required);
+  if (!cpu_target.empty()) j["cpu_target"] = cpu_target;
   j["tree_bytes"] = tree_bytes;
   j["fields"] = json::array();
   for (const FieldInfo &f : fields)
@@ -217,6 +218,7 @@ Manifest Manifest::from_json(const std::string &text) {
   if (m.arch != "cpu" && m.arch != "vulkan" && m.arch != "cuda")
     r.fail("arch", "'" + m.arch + "' is not an arch");
   m.required = read_caps(r, r.at(j, "required", "(top)"), "required");
+  if (m.arch == "cpu") m.cpu_target = r.str(j, "cpu_target", "(top)");
 
   const json &trees = r.array(j, "tree_bytes", "(top)", 1024);
   for (size_t i = 0; i < trees.size(); i++) {

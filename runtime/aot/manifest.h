@@ -68,6 +68,7 @@ struct Manifest {
   std::string compiler;  // the exporting compiler's version, for people
   std::string arch;      // cpu, vulkan, cuda
   DeviceCaps required;   // the target the kernels were compiled for
+  std::string cpu_target;  // cpu: the LLVM target of the code, "triple;cpu;+feature,..."
   std::vector<int64_t> tree_bytes;  // the module's field trees, by tree id
   std::vector<FieldInfo> fields;
   std::vector<KernelInfo> kernels;

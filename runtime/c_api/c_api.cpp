@@ -17,6 +17,7 @@
 #include "runtime/aot/manifest.h"
 #include "runtime/aot/module_files.h"
 #include "runtime/cpu/cpu_device.h"
+#include "runtime/cpu/shared_object.h"
 #include "runtime/cuda/cuda_device.h"
 #include "runtime/vulkan/vulkan_device.h"
 
@@ -169,6 +170,23 @@ const char *arch_name(QtiArch a) {
   return a == QTI_ARCH_CPU ? "cpu" : a == QTI_ARCH_VULKAN ? "vulkan" : "cuda";
 }
 
+// A kernel's code as its device loads it: the shared object (cpu), or its tasks' SPIR-V.
+std::string code_of(QtiArch arch, const aot::KernelInfo &k, const aot::ModuleFiles &files) {
+  if (arch == QTI_ARCH_CPU) {
+    if (k.artifacts.size() != 1)
+      fail(QTI_ERROR_CORRUPTED_MODULE, "kernel '" + k.name + "': a CPU kernel has one artifact");
+    return *files.find(k.artifacts[0]);
+  }
+  std::vector<std::vector<uint32_t>> modules;
+  for (const std::string &file : k.artifacts) {
+    const std::string &bytes = *files.find(file);
+    if (bytes.size() % 4) fail(QTI_ERROR_CORRUPTED_MODULE, "artifact '" + file + "': not SPIR-V");
+    modules.emplace_back(bytes.size() / 4);
+    std::memcpy(modules.back().data(), bytes.data(), bytes.size());
+  }
+  return VulkanDevice::pack_spirv(modules);
+}
+
 // Checks the module against this runtime and device, verifies every artifact, then allocates
 // its trees and loads its kernels.
 QtiModule *load(QtiRuntime *rt, const std::string &name, const aot::ModuleFiles &files) {
@@ -179,6 +197,7 @@ QtiModule *load(QtiRuntime *rt, const std::string &name, const aot::ModuleFiles 
     fail(QTI_ERROR_INCOMPATIBLE_MODULE, "module '" + name + "' is for " + m.arch +
                                             ", this runtime runs " + arch_name(rt->arch));
   std::string missing = aot::missing_capabilities(m.required, rt->device->caps());
+  if (m.arch == "cpu" && missing.empty()) missing = missing_cpu_features(m.cpu_target);
   if (!missing.empty())
     fail(QTI_ERROR_INCOMPATIBLE_MODULE, "module '" + name + "' needs what " +
                                             rt->device->name() + " lacks: " + missing);
@@ -207,15 +226,8 @@ QtiModule *load(QtiRuntime *rt, const std::string &name, const aot::ModuleFiles 
     auto kernel = std::make_unique<QtiKernel>();
     kernel->module = mod.get();
     kernel->info = &k;
-    std::vector<std::vector<uint32_t>> modules;
-    for (const std::string &file : k.artifacts) {
-      const std::string &bytes = *files.find(file);
-      if (bytes.size() % 4) fail(QTI_ERROR_CORRUPTED_MODULE, "artifact '" + file + "': not SPIR-V");
-      modules.emplace_back(bytes.size() / 4);
-      std::memcpy(modules.back().data(), bytes.data(), bytes.size());
-    }
     try {
-      kernel->exe = rt->device->load(VulkanDevice::pack_spirv(modules), k.desc.tasks);
+      kernel->exe = rt->device->load(code_of(rt->arch, k, files), k.desc.tasks);
     } catch (const std::exception &e) {
       fail(QTI_ERROR_CORRUPTED_MODULE, "kernel '" + k.name + "': the device does not load its "
                                        "code: " + e.what());

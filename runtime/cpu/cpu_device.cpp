@@ -1,5 +1,7 @@
 #include "runtime/cpu/cpu_device.h"
 
+#include "runtime/cpu/shared_object.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -73,6 +75,35 @@ LaunchResult CpuDevice::launch(const Executable &exe, const KernelDesc &desc,
   out.error_code = ctx.error_code;
   std::memcpy(out.error_args, ctx.error_args, sizeof out.error_args);
   return out;
+}
+
+std::unique_ptr<Executable> CpuDevice::load(const std::string &artifact,
+                                            const std::vector<TaskDesc> &tasks) {
+  std::shared_ptr<void> code;
+  {
+    std::lock_guard<std::mutex> lock(load_mu_);
+    code = objects_[artifact].lock();
+    if (!code) {
+      code = SharedObject::open(artifact);
+      objects_[artifact] = code;
+    }
+  }
+  auto *so = static_cast<SharedObject *>(code.get());
+  std::vector<CpuTask> out;
+  for (const TaskDesc &t : tasks) {
+    CpuTask task;
+    task.range_for = t.kind == TaskKind::range_for;
+    task.begin = t.begin;
+    task.end = t.end;
+    task.begin_temp = t.begin_temp;
+    task.end_temp = t.end_temp;
+    task.grain = t.block_dim;
+    task.symbol = t.symbol;
+    task.fn = so->symbol(t.symbol);
+    if (!task.fn) throw std::runtime_error("the module's code has no task '" + t.symbol + "'");
+    out.push_back(task);
+  }
+  return std::make_unique<CpuExecutable>(std::move(out), std::move(code));
 }
 
 }  // namespace qtaichi::rt

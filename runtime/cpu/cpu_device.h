@@ -1,6 +1,8 @@
 #pragma once
 // The CPU device: memory is host memory (64-byte aligned), kernels are task functions in this
 // process (JIT-compiled, or loaded from a shared object), run on a thread pool.
+#include <map>
+#include <memory>
 #include <mutex>
 
 #include "runtime/allocation_table.h"
@@ -12,11 +14,14 @@ namespace qtaichi::rt {
 
 class CpuExecutable : public Executable {
  public:
-  explicit CpuExecutable(std::vector<CpuTask> tasks) : tasks_(std::move(tasks)) {}
+  // `code`: the shared object the task functions live in (null for JIT code).
+  explicit CpuExecutable(std::vector<CpuTask> tasks, std::shared_ptr<void> code = nullptr)
+      : tasks_(std::move(tasks)), code_(std::move(code)) {}
   const std::vector<CpuTask> &tasks() const { return tasks_; }
 
  private:
   std::vector<CpuTask> tasks_;
+  std::shared_ptr<void> code_;
 };
 
 class CpuDevice : public Device {
@@ -34,6 +39,10 @@ class CpuDevice : public Device {
   void fill(Allocation dst, size_t offset, size_t bytes, uint8_t value) override;
   LaunchResult launch(const Executable &exe, const KernelDesc &desc,
                       const LaunchArgs &args) override;
+  // `artifact`: an ahead-of-time module's shared object holding the tasks' functions (opened
+  // once for all the kernels that share it).
+  std::unique_ptr<Executable> load(const std::string &artifact,
+                                   const std::vector<TaskDesc> &tasks) override;
   void synchronize() override {}  // launches are synchronous
 
  private:
@@ -42,6 +51,8 @@ class CpuDevice : public Device {
   ThreadPool pool_;
   std::mutex launch_mu_;  // one launch at a time: the pool runs one job
   AllocationTable<uint8_t *> memory_{"cpu"};
+  std::mutex load_mu_;
+  std::map<std::string, std::weak_ptr<void>> objects_;  // open shared objects, by content
 };
 
 }  // namespace qtaichi::rt
