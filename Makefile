@@ -9,11 +9,11 @@ DEBS     := cmake ninja-build g++ ccache llvm-19-dev libgtest-dev \
             python3-dev python3-venv python3-numpy python3-pytest python3-pybind11 pybind11-dev \
             python3-pil nlohmann-json3-dev zlib1g-dev libzstd-dev libxml2-dev libedit-dev libffi-dev \
             libvulkan-dev libvulkan-volk-dev spirv-headers spirv-tools mesa-vulkan-drivers \
-            vulkan-validationlayers libarchive-dev nettle-dev pkg-config
+            vulkan-validationlayers libarchive-dev nettle-dev pkg-config libstb-dev
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 JOBS     ?= $(shell nproc)
 
-.PHONY: all deps configure build venv test demo bench fuzz sanitize clean
+.PHONY: all deps configure build venv test demo bench fuzz sanitize clean runtime fuzz-module
 
 all: build
 
@@ -56,9 +56,16 @@ fuzz: build
 # in out/mpm3d. Then the heat diffusion example (out/heat.png).
 RUN := QTAICHI_BUILD_DIR=$(abspath $(BUILD)) $(VENV)/bin/python
 
-demo: build
+EFFECT_ARCH ?= vulkan
+demo: build runtime
 	$(RUN) examples/mpm3d_quant.py --compare --particles 16384 --grid 32 --steps 1200 --frames 6 --check --out out/mpm3d
 	$(RUN) examples/heat_diffusion.py --out out/heat.png
+	@# The AOT effect: exported from Python, run by a C++ app that links only the installed runtime.
+	$(RUN) examples/aot_effect/export.py --arch $(EFFECT_ARCH) --out out/snow_$(EFFECT_ARCH).zip
+	cmake --install build-runtime --prefix build-runtime/install > /dev/null
+	cmake -S examples/aot_effect -B build-effect -G Ninja -DCMAKE_PREFIX_PATH=$(CURDIR)/build-runtime/install > /dev/null
+	cmake --build build-effect
+	build-effect/effect --module out/snow_$(EFFECT_ARCH).zip --arch $(EFFECT_ARCH) --frames 30 --out out/effect
 
 # Every measurement, each printing a markdown table (side by side in one run; see README).
 bench: build
@@ -81,4 +88,22 @@ sanitize: deps
 	  ASAN_OPTIONS=detect_leaks=0 $(PYTHON) tools/run_tests.py --build $(SANITIZE_BUILD) --python $(VENV)/bin/python
 
 clean:
-	rm -rf $(BUILD) $(SANITIZE_BUILD) $(VENV) python/qtaichi/_core*.so
+	rm -rf $(BUILD) $(SANITIZE_BUILD) build-runtime build-effect build-fuzz $(VENV) python/qtaichi/_core*.so
+
+# The app runtime alone (no LLVM, no Python, no compiler): build-runtime/libqtaichi_runtime.so;
+# `cmake --install build-runtime --prefix P` installs it with its headers and CMake package.
+runtime: deps
+	cmake -S . -B build-runtime -G Ninja -DCMAKE_BUILD_TYPE=Release -DQTAICHI_RUNTIME_ONLY=ON
+	cmake --build build-runtime
+
+# libFuzzer on module loading (clang-19, libfuzzer-19-dev; installed here, not by `make deps`):
+# FUZZ_RUNS executions from the committed seed corpus (new inputs go to build-fuzz/corpus).
+FUZZ_RUNS ?= 1000000
+fuzz-module:
+	@dpkg-query -W -f='$${Status}\n' clang-19 libfuzzer-19-dev 2>/dev/null | grep -c '^install ok installed' | grep -q 2 || \
+	  (DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq clang-19 libfuzzer-19-dev)
+	cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQTAICHI_RUNTIME_ONLY=ON \
+	  -DQTAICHI_FUZZ=ON -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19
+	cmake --build build-fuzz --target fuzz_module_load
+	mkdir -p build-fuzz/corpus
+	build-fuzz/fuzz_module_load -runs=$(FUZZ_RUNS) -max_len=65536 -rss_limit_mb=4096 build-fuzz/corpus tests/fuzz/corpus

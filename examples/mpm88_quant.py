@@ -130,7 +130,7 @@ class MPM88Quant:
                 C[p] = new_C
 
         @ti.kernel
-        def init(pos: ti.types.ndarray()):
+        def init(pos: ti.types.ndarray(dtype=ti.f32, ndim=2)):
             for i in range(n_particles):
                 x[i] = [pos[i, 0], pos[i, 1]]
                 v[i] = [0, -1]

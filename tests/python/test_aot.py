@@ -259,3 +259,26 @@ def test_null_and_stale_handles_are_invalid_arguments_not_crashes(api):
     assert lib.qti_load_module(ctypes.c_void_p(12345), b"x", ctypes.byref(out)) == \
         INVALID_ARGUMENT
     assert lib.qti_version().startswith(b"0.2.0 (format 1)")
+
+
+@archs.cpu_only("replays the fuzzer's seed corpus through the C API once")
+def test_the_fuzz_corpus_replays_with_a_status_for_every_input(api):
+    """tests/fuzz/corpus (seeds of `make fuzz-module`, and anything it found): each input loads
+    or fails with a status and a message; none crashes."""
+    corpus = os.path.join(os.path.dirname(__file__), "..", "fuzz", "corpus")
+    rt = api.runtime("cpu")
+    seen = set()
+    try:
+        for name in sorted(os.listdir(corpus)):
+            data = open(os.path.join(corpus, name), "rb").read()
+            try:
+                module = api.load_memory(rt, data)
+                api.lib.qti_destroy_module(module)
+                seen.add("ok")
+            except CApiError as e:
+                assert e.status in (CORRUPTED_MODULE, INCOMPATIBLE_MODULE), (name, e.message)
+                assert e.message, name
+                seen.add(e.status)
+    finally:
+        api.lib.qti_destroy_runtime(rt)
+    assert {"ok", CORRUPTED_MODULE, INCOMPATIBLE_MODULE} <= seen
