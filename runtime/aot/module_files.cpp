@@ -27,6 +27,12 @@ bool plain_name(const std::string &f) {
 
 using ArchivePtr = std::unique_ptr<archive, int (*)(archive *)>;
 
+// libarchive's message, which may be absent (the fuzzer found a damaged zip without one).
+std::string error_of(archive *a) {
+  const char *e = archive_error_string(a);
+  return e ? e : "no details";
+}
+
 }  // namespace
 
 std::optional<ModuleFiles> ModuleFiles::open(const std::string &path, std::string *why) {
@@ -83,7 +89,7 @@ std::optional<ModuleFiles> ModuleFiles::from_archive(const void *data, size_t si
   archive_read_support_format_tar(a.get());
   archive_read_support_filter_gzip(a.get());
   if (archive_read_open_memory(a.get(), data, size) != ARCHIVE_OK) {
-    *why = std::string("not a zip or tar archive: ") + archive_error_string(a.get());
+    *why = std::string("not a zip or tar archive: ") + error_of(a.get());
     return std::nullopt;
   }
   ModuleFiles out;
@@ -117,13 +123,13 @@ std::optional<ModuleFiles> ModuleFiles::from_archive(const void *data, size_t si
       bytes.append(buf, static_cast<size_t>(n));
     }
     if (n < 0) {
-      *why = "entry '" + name + "' is damaged: " + archive_error_string(a.get());
+      *why = "entry '" + name + "' is damaged: " + error_of(a.get());
       return std::nullopt;
     }
     out.files_[name] = std::move(bytes);
   }
   if (r != ARCHIVE_EOF) {
-    *why = std::string("damaged archive: ") + archive_error_string(a.get());
+    *why = std::string("damaged archive: ") + error_of(a.get());
     return std::nullopt;
   }
   return out;
@@ -148,7 +154,7 @@ void ModuleFiles::archive(const std::string &file) const {
   ArchivePtr a(archive_write_new(), archive_write_free);
   archive_write_set_format_zip(a.get());
   if (archive_write_open_filename(a.get(), file.c_str()) != ARCHIVE_OK)
-    throw std::runtime_error("cannot write " + file + ": " + archive_error_string(a.get()));
+    throw std::runtime_error("cannot write " + file + ": " + error_of(a.get()));
   for (const auto &[name, bytes] : files_) {
     std::unique_ptr<archive_entry, void (*)(archive_entry *)> e(archive_entry_new(),
                                                                 archive_entry_free);
@@ -159,10 +165,10 @@ void ModuleFiles::archive(const std::string &file) const {
     if (archive_write_header(a.get(), e.get()) != ARCHIVE_OK ||
         archive_write_data(a.get(), bytes.data(), bytes.size()) < 0)
       throw std::runtime_error("writing " + name + " into " + file + ": " +
-                               archive_error_string(a.get()));
+                               error_of(a.get()));
   }
   if (archive_write_close(a.get()) != ARCHIVE_OK)
-    throw std::runtime_error("finishing " + file + ": " + archive_error_string(a.get()));
+    throw std::runtime_error("finishing " + file + ": " + error_of(a.get()));
 }
 
 }  // namespace qtaichi::rt::aot
