@@ -70,9 +70,6 @@ std::string link_shared_object(const std::map<std::string, std::string> &objects
 
 AotModuleBuilder::AotModuleBuilder(Program &program) : program_(program) {
   const ir::Target &t = program.target();
-  if (t.arch == ir::Arch::cuda)
-    throw std::invalid_argument("ahead-of-time modules for cuda are not available yet: export "
-                                "for vulkan or cpu");
   manifest_.arch = ir::arch_name(t.arch);
   if (t.arch == ir::Arch::cpu) manifest_.cpu_target = program.code_target();
   manifest_.required = t;
@@ -117,6 +114,12 @@ void AotModuleBuilder::add_kernel(const std::string &name, const CompiledKernel 
     // Every kernel's object goes into the module's one shared object (identical code once).
     objects_[rt::aot::sha256_hex(kernel->artifact())] = kernel->artifact();
     k.artifacts.push_back(kSharedObject);
+    manifest_.kernels.push_back(std::move(k));
+    return;
+  }
+  if (program_.target().arch == ir::Arch::cuda) {  // PTX text for the exporting GPU's SM
+    add_artifact(name + ".ptx", kernel->artifact());
+    k.artifacts.push_back(name + ".ptx");
     manifest_.kernels.push_back(std::move(k));
     return;
   }

@@ -1,7 +1,8 @@
 #pragma once
 // Writes an ahead-of-time module (runtime/aot/manifest.h) from kernels a Program compiled: the
-// manifest, and the artifacts of the program's arch (one .spv per task for Vulkan; for the CPU
-// one shared object linked from the kernels' position-independent object code). Fields go in
+// manifest, and the artifacts of the program's arch (one .spv per task for Vulkan; PTX per
+// kernel for CUDA; for the CPU one shared object linked from the kernels' position-independent
+// object code). Fields go in
 // with two accessor kernels each, built here from the IR, so the app runtime reads and writes
 // quantized fields through the same code as every kernel, with no codec of its own. Used by
 // Python's ti.aot.Module and by C++ programs directly.

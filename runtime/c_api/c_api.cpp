@@ -170,11 +170,12 @@ const char *arch_name(QtiArch a) {
   return a == QTI_ARCH_CPU ? "cpu" : a == QTI_ARCH_VULKAN ? "vulkan" : "cuda";
 }
 
-// A kernel's code as its device loads it: the shared object (cpu), or its tasks' SPIR-V.
+// A kernel's code as its device loads it: the shared object (cpu), PTX (cuda), or its tasks'
+// SPIR-V (vulkan).
 std::string code_of(QtiArch arch, const aot::KernelInfo &k, const aot::ModuleFiles &files) {
-  if (arch == QTI_ARCH_CPU) {
+  if (arch == QTI_ARCH_CPU || arch == QTI_ARCH_CUDA) {
     if (k.artifacts.size() != 1)
-      fail(QTI_ERROR_CORRUPTED_MODULE, "kernel '" + k.name + "': a CPU kernel has one artifact");
+      fail(QTI_ERROR_CORRUPTED_MODULE, "kernel '" + k.name + "': its code is one artifact");
     return *files.find(k.artifacts[0]);
   }
   std::vector<std::vector<uint32_t>> modules;

@@ -19,8 +19,6 @@ N = 64
 
 def exportable():
     """The arch under test, as the C API names it."""
-    if archs.current() == ti.cuda:
-        pytest.skip("modules are exported for cpu and vulkan (cuda: not yet)")
     return str(archs.current()).split(".")[-1]
 
 
@@ -145,7 +143,7 @@ def test_bad_modules_get_their_status_and_a_message(api, tmp_path):
         # an artifact changed by one byte
         bad = tmp_path / "bad1"
         shutil.copytree(folder, bad)
-        spv = bad / ("step_t0.spv" if arch == "vulkan" else "module.so")
+        spv = bad / {"vulkan": "step_t0.spv", "cpu": "module.so", "cuda": "step.ptx"}[arch]
         data = bytearray(spv.read_bytes())
         data[100] ^= 1
         spv.write_bytes(bytes(data))
@@ -157,11 +155,12 @@ def test_bad_modules_get_their_status_and_a_message(api, tmp_path):
         expect(api, CORRUPTED_MODULE, f"'{spv.name}': missing", api.load, rt, bad)
         # the manifest: another format, unreadable, another arch, a capability the device lacks
         manifest = json.loads((folder / "manifest.json").read_text())
+        other = "cpu" if arch == "cuda" else "cuda"
         for change, status, fragment in (
                 (lambda m: m.update(format=2), INCOMPATIBLE_MODULE,
                  "manifest format 2, this runtime reads 1"),
-                (lambda m: m.update(arch="cuda"), INCOMPATIBLE_MODULE,
-                 f"is for cuda, this runtime runs {arch}"),
+                (lambda m: m.update(arch=other), INCOMPATIBLE_MODULE,
+                 f"is for {other}, this runtime runs {arch}"),
                 (lambda m: m["required"].update(atomic_minmax_f64=True), INCOMPATIBLE_MODULE,
                  "f64 atomic min/max"),
                 (lambda m: m["kernels"][0]["desc"].update(num_arg_slots=99), CORRUPTED_MODULE,
