@@ -83,6 +83,8 @@ sanitize: deps
 	  -DPython_EXECUTABLE=$(PYTHON) \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 	cmake --build $(SANITIZE_BUILD) -j$(JOBS)
+	@# The C API (an app's whole surface) under LeakSanitizer as well: no call leaks.
+	ASAN_OPTIONS=detect_leaks=1 $(SANITIZE_BUILD)/qtaichi_tests --gtest_filter='CApi*'
 	@$(MAKE) --no-print-directory venv
 	LD_PRELOAD=$$($(CXX) -print-file-name=libasan.so):$$($(CXX) -print-file-name=libubsan.so) \
 	  ASAN_OPTIONS=detect_leaks=0 $(PYTHON) tools/run_tests.py --build $(SANITIZE_BUILD) --python $(VENV)/bin/python

@@ -110,6 +110,9 @@ void AotModuleBuilder::add_kernel(const std::string &name, const CompiledKernel 
   k.args = args;
   k.desc = desc;
   k.desc.name = name;
+  // Assertion messages name the source file without the exporting machine's folders.
+  for (rt::AssertionDesc &a : k.desc.assertions)
+    a.file = std::filesystem::path(a.file).filename().string();
   if (program_.target().arch == ir::Arch::cpu) {
     // Every kernel's object goes into the module's one shared object (identical code once).
     objects_[rt::aot::sha256_hex(kernel->artifact())] = kernel->artifact();

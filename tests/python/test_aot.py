@@ -12,9 +12,10 @@ import pytest
 import qtaichi as ti
 import archs
 from qti_capi import (ARG_F32, ARG_I32, ARG_NDARRAY, CORRUPTED_MODULE, INCOMPATIBLE_MODULE,
-                      INVALID_ARGUMENT, NOT_FOUND, Api, CApiError)
+                      INVALID_ARGUMENT, KERNEL_FAILED, NOT_FOUND, ROOT, Api, CApiError)
 
 N = 64
+ROOT_BYTES = ROOT.encode()
 
 
 def exportable():
@@ -281,3 +282,30 @@ def test_the_fuzz_corpus_replays_with_a_status_for_every_input(api):
     finally:
         api.lib.qti_destroy_runtime(rt)
     assert {"ok", CORRUPTED_MODULE, INCOMPATIBLE_MODULE} <= seen
+
+
+def test_a_module_names_no_folder_of_the_exporting_machine(api, tmp_path):
+    """Debug kernels carry assertion locations: the module keeps file names, not paths, and a
+    failed check comes back from the C API as KERNEL_FAILED with the message."""
+    arch = exportable()
+    archs.init(debug=True)
+    x = ti.field(ti.i32, shape=4)
+
+    @ti.kernel
+    def poke(i: ti.i32):
+        x[i] = 1
+
+    m = ti.aot.Module(archs.current())
+    m.add_kernel(poke)
+    m.save(tmp_path / "m")
+    text = (tmp_path / "m" / "manifest.json").read_text()
+    assert "test_aot.py" in text and os.path.dirname(__file__) not in text
+    for f in (tmp_path / "m").iterdir():
+        assert str(tmp_path).encode() not in f.read_bytes() and ROOT_BYTES not in f.read_bytes()
+    rt = api.runtime(arch)
+    try:
+        k = api.kernel(api.load(rt, tmp_path / "m"), "poke")
+        api.launch(k, (ARG_I32, 3))
+        expect(api, KERNEL_FAILED, "kernel 'poke'", api.launch, k, (ARG_I32, 7))
+    finally:
+        api.lib.qti_destroy_runtime(rt)
