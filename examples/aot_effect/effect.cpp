@@ -1,10 +1,14 @@
 // The app side of the AOT snow effect: links only the installed qtaichi runtime
 // (find_package(qtaichi_runtime)), loads the module export.py wrote, steps it, and writes PNG
-// frames (particles as dots). Prints the module's load time, ms per frame and bytes per
-// particle.
+// frames (particles as dots) or, with --window, shows them in a GLFW window (built when GLFW
+// is found). Prints the module's load time, ms per frame and bytes per particle.
 //
 //   effect --module out/snow_vulkan.zip --arch vulkan --frames 60 --out out/effect
+//   effect --module out/snow_vulkan.zip --window --frames 0      # until the window closes
 #include <stb/stb_image_write.h>
+#ifdef EFFECT_WITH_GLFW
+#include <GLFW/glfw3.h>
+#endif
 
 #include <qtaichi/qtaichi.hpp>
 
@@ -15,6 +19,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
+#include <stdexcept>
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -26,12 +33,22 @@ struct Options {
   std::string out = "out/effect";
   QtiArch arch = QTI_ARCH_VULKAN;
   int frames = 30, substeps = 50, size = 512;
+  bool window = false;
 };
+
+// GL rows go bottom to top.
+void stbi_write_png_flip(const std::string &path, int size, const std::vector<unsigned char> &px) {
+  std::vector<unsigned char> flipped(px.size());
+  size_t row = static_cast<size_t>(size) * 3;
+  for (int y = 0; y < size; y++)
+    std::memcpy(&flipped[y * row], &px[(size - 1 - y) * row], row);
+  stbi_write_png(path.c_str(), size, size, 3, flipped.data(), static_cast<int>(row));
+}
 
 int usage(const char *argv0) {
   std::fprintf(stderr,
-               "usage: %s [--module PATH] [--arch cpu|vulkan] [--frames N] [--substeps N] "
-               "[--out DIR (PNG frames; '' for none)]\n",
+               "usage: %s [--module PATH] [--arch cpu|vulkan] [--frames N (0: until the window "
+               "closes)] [--substeps N] [--out DIR (PNG frames; '' for none)] [--window]\n",
                argv0);
   return 2;
 }
@@ -40,7 +57,7 @@ double ms_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
 }
 
-void draw(const std::vector<float> &x, int size, const std::string &path) {
+std::vector<unsigned char> draw(const std::vector<float> &x, int size) {
   std::vector<unsigned char> img(static_cast<size_t>(size) * size * 3, 0);
   for (size_t i = 0; i < img.size(); i += 3) {
     img[i] = 17, img[i + 1] = 47, img[i + 2] = 65;  // the background of Taichi's mpm88
@@ -55,8 +72,56 @@ void draw(const std::vector<float> &x, int size, const std::string &path) {
         c[0] = 0xed, c[1] = 0xeb, c[2] = 0xe1;
       }
   }
-  stbi_write_png(path.c_str(), size, size, 3, img.data(), size * 3);
+  return img;
 }
+
+// A window showing each frame's image (OpenGL 1 pixel upload: works on any GL, Mesa included).
+class Window {
+ public:
+#ifdef EFFECT_WITH_GLFW
+  explicit Window(int size) : size_(size) {
+    if (!glfwInit()) throw std::runtime_error("GLFW cannot start (no display?)");
+    w_ = glfwCreateWindow(size, size, "qtaichi AOT snow", nullptr, nullptr);
+    if (!w_) {
+      glfwTerminate();
+      throw std::runtime_error("GLFW cannot open a window (no display?)");
+    }
+    glfwMakeContextCurrent(w_);
+    glfwSwapInterval(0);
+  }
+  ~Window() {
+    glfwDestroyWindow(w_);
+    glfwTerminate();
+  }
+  bool open() const { return !glfwWindowShouldClose(w_); }
+  void show(const std::vector<unsigned char> &img) {
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glRasterPos2f(-1, 1);
+    glPixelZoom(1, -1);  // our rows go top to bottom
+    glDrawPixels(size_, size_, GL_RGB, GL_UNSIGNED_BYTE, img.data());
+    shown_.resize(static_cast<size_t>(size_) * size_ * 3);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadBuffer(GL_BACK);
+    glReadPixels(0, 0, size_, size_, GL_RGB, GL_UNSIGNED_BYTE, shown_.data());
+    glfwSwapBuffers(w_);
+    glfwPollEvents();
+  }
+  // The window's pixels as last drawn, read back from it (bottom row first).
+  std::vector<unsigned char> read_back() { return shown_; }
+
+ private:
+  int size_;
+  std::vector<unsigned char> shown_;
+  GLFWwindow *w_ = nullptr;
+#else
+  explicit Window(int) {
+    throw std::runtime_error("this effect was built without GLFW (install libglfw3-dev)");
+  }
+  bool open() const { return false; }
+  void show(const std::vector<unsigned char> &) {}
+  std::vector<unsigned char> read_back() { return {}; }
+#endif
+};
 
 }  // namespace
 
@@ -64,8 +129,13 @@ int main(int argc, char **argv) {
   Options o;
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
-    if (i + 1 >= argc) return usage(argv[0]);
-    std::string v = argv[++i];
+    if (i + 1 >= argc && a != "--window") return usage(argv[0]);
+    std::string v = i + 1 < argc ? argv[++i] : "";
+    if (a == "--window") {
+      o.window = true;
+      i--;
+      continue;
+    }
     if (a == "--module") o.module = v;
     else if (a == "--out") o.out = v;
     else if (a == "--frames") o.frames = std::stoi(v);
@@ -96,20 +166,34 @@ int main(int argc, char **argv) {
     m.kernel("init").launch({qti::arg(init_pos)});
 
     if (!o.out.empty()) std::filesystem::create_directories(o.out);
+    std::unique_ptr<Window> window;
+    if (o.window) window = std::make_unique<Window>(o.size);
     qti::Kernel substep = m.kernel("substep");
     std::vector<float> x(2 * n);
     double step_ms = 0;
-    for (int f = 0; f < o.frames; f++) {
+    int f = 0;
+    for (; o.frames == 0 ? window && window->open() : f < o.frames; f++) {
       auto t = std::chrono::steady_clock::now();
       for (int s = 0; s < o.substeps; s++) substep.launch();
       m.read_field("x", x.data(), x.size() * sizeof(float));  // waits for the frame
       step_ms += ms_since(t);
+      std::vector<unsigned char> img = draw(x, o.size);
+      if (window) {
+        if (!window->open()) break;
+        window->show(img);
+      }
       if (!o.out.empty()) {
         char name[32];
         std::snprintf(name, sizeof name, "/frame_%04d.png", f);
-        draw(x, o.size, o.out + name);
+        stbi_write_png((o.out + name).c_str(), o.size, o.size, 3, img.data(), o.size * 3);
+        if (window) {  // what the window shows, read back from it, beside the frame
+          std::vector<unsigned char> shown = window->read_back();
+          std::snprintf(name, sizeof name, "/window_%04d.png", f);
+          stbi_write_png_flip(o.out + name, o.size, shown);
+        }
       }
     }
+    o.frames = std::max(f, 1);
     double mean_y = 0;
     for (size_t p = 0; p < n; p++) mean_y += x[2 * p + 1];
     std::printf("module %s: loaded in %.2f ms on %s; %zu particles, %d bytes each (quantized)\n",
@@ -121,6 +205,9 @@ int main(int argc, char **argv) {
     return 0;
   } catch (const qti::Error &e) {
     std::fprintf(stderr, "effect: %s (status %d)\n", e.what(), e.status());
+    return 1;
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "effect: %s\n", e.what());
     return 1;
   }
 }
