@@ -66,6 +66,7 @@ void bind_types(py::module_ &m) {
       .value("bit_xor", ir::BinaryOp::bit_xor)
       .value("shl", ir::BinaryOp::shl)
       .value("shr", ir::BinaryOp::shr)
+      .value("rem", ir::BinaryOp::rem)  // C fmod: the frontend emits it for floats only
       .value("sar", ir::BinaryOp::sar)
       .value("cmp_lt", ir::BinaryOp::cmp_lt)
       .value("cmp_le", ir::BinaryOp::cmp_le)

@@ -4,7 +4,7 @@ import ast
 import builtins
 
 from qtaichi.lang import ops, runtime, types
-from qtaichi.lang.ast_expr import ATOMIC_FUNCS, B, MINMAX_FUNCS, UNARY_FUNCS, is_ir, is_scalar
+from qtaichi.lang.ast_expr import ATOMIC_FUNCS, B, MINMAX_FUNCS, U, UNARY_FUNCS, is_ir, is_scalar
 from qtaichi.lang.ast_matrix import BoundMatrixMethod
 from qtaichi.lang.errors import TaichiError, TaichiSyntaxError, TaichiTypeError
 from qtaichi.lang.field import Field
@@ -23,6 +23,13 @@ def _find(table, func):
         return table.get(func)
     except TypeError:  # an unhashable callee: not one of ours
         return None
+
+
+# Taichi's builtins handled here: the function -> the CallMixin method that emits it.
+BUILTIN_CALLS = {ops.pow: "call_pow", ops.select: "call_select", ops.raw_div: "call_raw_div",
+                 ops.raw_mod: "call_raw_mod", ops.rsqrt: "call_rsqrt",
+                 ops.bit_cast: "call_bit_cast", ops.bit_shr: "call_bit_shr",
+                 ops.static_assert: "call_static_assert", ops.static_print: "call_static_print"}
 
 
 class CallMixin:
@@ -91,6 +98,8 @@ class CallMixin:
         if func is ops.atan2:
             y, x = self.positional(args, kwargs, 2, name, node)
             return self.binary_op(B.atan2, y, x, node, name)
+        if _find(BUILTIN_CALLS, func) is not None:
+            return getattr(self, BUILTIN_CALLS[func])(args, kwargs, name, node)
         if func is ops.cast:
             if kwargs.keys() - {"dtype"}:
                 raise self.error(TaichiSyntaxError, f"{name} takes (value, dtype)", node)
@@ -118,6 +127,73 @@ class CallMixin:
             raise self.error(TaichiTypeError, f"len() of {self.describe(node.args[0])} is not "
                              "known at compile time", node)
         raise self.error(TaichiSyntaxError, f"unsupported call in a kernel: {name}", node)
+
+    # ---- builtins ----
+    def call_pow(self, args, kwargs, name, node):
+        x, y = self.positional(args, kwargs, 2, name, node)
+        return self.binary_op(B.pow, x, y, node, name)
+
+    def call_select(self, args, kwargs, name, node):
+        cond, a, b = self.positional(args, kwargs, 3, name, node)
+        if not any(is_ir(v) or isinstance(v, Matrix) for v in (cond, a, b)):
+            return a if cond else b
+        return self.elementwise(lambda c, x, y: self.builder.select(c, x, y), [cond, a, b],
+                                node, name)
+
+    def call_raw_div(self, args, kwargs, name, node):
+        a, b = self.positional(args, kwargs, 2, name, node)
+        return self.binary_op(B.div, a, b, node, name)
+
+    def call_raw_mod(self, args, kwargs, name, node):
+        """C's remainder: a - trunc(a / b) * b for integers (lower_arith keeps b == 0 defined),
+        fmod for floats."""
+        a, b = self.positional(args, kwargs, 2, name, node)
+        bd = self.builder
+
+        def rem(x, y):
+            q = bd.binary(B.div, x, y)
+            if q.ret_type.is_float():
+                return bd.binary(B.rem, x, y)
+            return bd.binary(B.sub, x, bd.binary(B.mul, q, y))
+
+        return self.elementwise(rem, [a, b], node, name)
+
+    def call_rsqrt(self, args, kwargs, name, node):
+        (x,) = self.positional(args, kwargs, 1, name, node)
+        return self.binary_op(B.truediv, 1.0, self.unary_op(U.sqrt, x, node), node,
+                              name)
+
+    def call_bit_cast(self, args, kwargs, name, node):
+        if "dtype" in kwargs:
+            args = args + [kwargs.pop("dtype")]
+        x, dtype = self.positional(args, kwargs, 2, name, node)
+        t = self.resolve_type(dtype, node)
+        v = self.to_ir(x, node)
+        if v.ret_type.bits != t.bits:
+            raise self.error(TaichiTypeError, f"{name}: {v.ret_type} has {v.ret_type.bits} bits, "
+                             f"{t} has {t.bits}", node)
+        return self.builder.bit_cast(v, t)
+
+    def call_bit_shr(self, args, kwargs, name, node):
+        x, n = self.positional(args, kwargs, 2, name, node)
+        return self.binary_op(B.shr, x, n, node, name)
+
+    def call_static_assert(self, args, kwargs, name, node):
+        if not args or len(args) > 2 or kwargs.keys() - {"msg"}:
+            raise self.error(TaichiSyntaxError, f"{name} takes (condition, message)", node)
+        cond, msg = args[0], args[1] if len(args) > 1 else kwargs.get("msg", "")
+        if is_ir(cond) or isinstance(cond, Matrix):
+            raise self.error(TaichiSyntaxError, f"{name} needs a condition known at compile "
+                             f"time, got {self.describe(node.args[0])}", node)
+        if not cond:
+            raise self.error(TaichiSyntaxError, "static assertion failed" +
+                             (f": {msg}" if msg else ""), node)
+        return None
+
+    def call_static_print(self, args, kwargs, name, node):
+        print(*[a.describe() if isinstance(a, Matrix) else
+                f"<{a.ret_type} value>" if is_ir(a) else a for a in args])
+        return None
 
     def positional(self, args, kwargs, n, name, node):
         if kwargs or len(args) != n:

@@ -82,6 +82,61 @@ def cast(x, dtype):
     return types.to_numpy_dtype(dtype).type(x).item()
 
 
+def pow(x, y):  # noqa: A001 - Taichi's name
+    return x ** y
+
+
+def select(cond, a, b):
+    """`a` where `cond` is non-zero, else `b` (per component inside kernels)."""
+    return a if cond else b
+
+
+def raw_div(a, b):
+    """C division: truncating for integers (no Python floor), IEEE for floats."""
+    if isinstance(a, int) and isinstance(b, int):
+        return int(a / b) if b else 0
+    return a / b
+
+
+def raw_mod(a, b):
+    """C's remainder (the sign of the dividend): fmod for floats."""
+    if isinstance(a, int) and isinstance(b, int):
+        return a - raw_div(a, b) * b
+    return math.fmod(a, b)
+
+
+def rsqrt(x):
+    return 1.0 / math.sqrt(x)
+
+
+def bit_cast(x, dtype):
+    import numpy as np
+
+    src = np.array(x)
+    target = np.dtype(types.to_numpy_dtype(dtype))
+    if src.dtype.itemsize != target.itemsize:
+        src = src.astype({4: np.float32 if isinstance(x, float) else np.int32,
+                          8: np.float64 if isinstance(x, float) else np.int64}[target.itemsize])
+    return src.view(target).item()
+
+
+def bit_shr(x, n):
+    """Logical right shift of a 32-bit value (Python scope: the bits of an i32)."""
+    return (x & 0xFFFFFFFF) >> n
+
+
+def static_assert(cond, msg=""):
+    """Checked when the kernel compiles: a condition known at compile time."""
+    if not cond:
+        from qtaichi.lang.errors import TaichiCompilationError
+        raise TaichiCompilationError(f"static assertion failed{': ' + msg if msg else ''}")
+
+
+def static_print(*args, **kwargs):
+    """Prints when the kernel compiles, not when it runs."""
+    print(*args, **kwargs)
+
+
 def _kernel_only(name):
     def fn(*args, **kwargs):
         raise TaichiSyntaxError(f"ti.{name}() can only be used inside a kernel")

@@ -1,0 +1,115 @@
+"""Taichi's builtins ti.pow, ti.select, ti.raw_div, ti.raw_mod, ti.rsqrt, ti.bit_cast,
+ti.bit_shr, ti.static_assert, ti.static_print, against plain Python / numpy values."""
+import math
+
+import numpy as np
+import pytest
+
+import qtaichi as ti
+
+
+def test_pow_select_rsqrt():
+    out = ti.field(ti.f32, shape=6)
+    v = ti.Vector.field(3, ti.f32, shape=())
+
+    @ti.kernel
+    def k(x: ti.f32, c: ti.i32):
+        out[0] = ti.pow(x, 3.0)
+        out[1] = ti.select(c > 0, x, -x)
+        out[2] = ti.select(c, 1.0, 2.0)
+        out[3] = ti.rsqrt(x)
+        out[4] = ti.pow(2, 10)
+        v[None] = ti.select(ti.Vector([1, 0, 1]), ti.Vector([1.0, 2.0, 3.0]), -1.0)
+
+    k(2.5, 0)
+    np.testing.assert_allclose(out.to_numpy(), [2.5 ** 3, -2.5, 2.0, 1 / math.sqrt(2.5), 1024, 0],
+                               rtol=2e-7)
+    np.testing.assert_array_equal(v.to_numpy(), [1.0, -1.0, 3.0])
+    assert ti.select(0, 1, 2) == 2 and ti.pow(2, 3) == 8 and ti.rsqrt(4.0) == 0.5
+
+
+def test_raw_div_and_raw_mod_are_c_not_python():
+    cases = [(7, 2), (-7, 2), (7, -2), (-7, -2), (9, 3), (-1, 5)]
+    a = ti.field(ti.i32, shape=len(cases))
+    b = ti.field(ti.i32, shape=len(cases))
+    q = ti.field(ti.i32, shape=len(cases))
+    r = ti.field(ti.i32, shape=len(cases))
+    fr = ti.field(ti.f32, shape=2)
+    a.from_numpy(np.array([c[0] for c in cases], np.int32))
+    b.from_numpy(np.array([c[1] for c in cases], np.int32))
+
+    @ti.kernel
+    def k():
+        for i in a:
+            q[i] = ti.raw_div(a[i], b[i])
+            r[i] = ti.raw_mod(a[i], b[i])
+        fr[0] = ti.raw_mod(-7.5, 2.0)
+        fr[1] = ti.raw_div(7.0, 2.0)
+
+    k()
+    want_q = [int(x / y) for x, y in cases]  # truncation, not //
+    assert q.to_numpy().tolist() == want_q
+    assert r.to_numpy().tolist() == [x - int(x / y) * y for x, y in cases]
+    np.testing.assert_array_equal(fr.to_numpy(), [math.fmod(-7.5, 2.0), 3.5])
+    assert [ti.raw_div(x, y) for x, y in cases] == want_q
+    assert ti.raw_mod(-7, 2) == -1 and ti.raw_mod(-7.5, 2.0) == math.fmod(-7.5, 2.0)
+
+
+def test_bit_cast_and_logical_shift():
+    out = ti.field(ti.i32, shape=3)
+    f = ti.field(ti.f32, shape=())
+
+    @ti.kernel
+    def k(x: ti.f32, n: ti.i32):
+        out[0] = ti.bit_cast(x, ti.i32)
+        out[1] = ti.bit_shr(n, 28)  # logical: the sign bit shifts in as 0
+        out[2] = n >> 28            # arithmetic
+        f[None] = ti.bit_cast(out[0], ti.f32)
+
+    k(-1.5, -2**31 + 5)
+    want = int(np.array(-1.5, np.float32).view(np.int32))
+    assert out.to_numpy().tolist() == [want, 8, -8]
+    assert f[None] == -1.5
+    assert ti.bit_cast(-1.5, ti.i32) == want and ti.bit_shr(-1, 28) == 15
+
+
+def test_bit_cast_needs_equal_sizes():
+    x = ti.field(ti.f32, shape=())
+
+    @ti.kernel
+    def k():
+        x[None] = ti.bit_cast(ti.i64(3), ti.f32)
+
+    with pytest.raises(ti.TaichiTypeError, match="64 bits"):
+        k()
+
+
+def test_static_assert_and_static_print(capsys):
+    N = 4
+    x = ti.field(ti.i32, shape=N)
+
+    @ti.kernel
+    def ok():
+        ti.static_assert(N % 2 == 0, "N must be even")
+        ti.static_print("N is", N)
+        for i in x:
+            x[i] = i
+
+    ok()
+    ok()
+    assert capsys.readouterr().out.count("N is 4") == 1  # at compile time, once
+    assert x.to_numpy().tolist() == [0, 1, 2, 3]
+
+    @ti.kernel
+    def bad():
+        ti.static_assert(N > 10, "N is too small")
+
+    with pytest.raises(ti.TaichiSyntaxError, match="static assertion failed: N is too small"):
+        bad()
+
+    @ti.kernel
+    def not_static(n: ti.i32):
+        ti.static_assert(n > 0)
+
+    with pytest.raises(ti.TaichiSyntaxError, match="known at compile time"):
+        not_static(1)
