@@ -388,3 +388,37 @@ def test_parallel_fill_sizes(n):
 
     k()
     np.testing.assert_array_equal(x.to_numpy(), (np.arange(n) * 0.5).astype(np.float32))
+
+
+def test_range_with_a_step_counts_like_python():
+    cases = ((0, 10, 3), (10, 0, -3), (5, 5, 2), (-7, 8, 4), (3, -9, -5), (0, 1, 7))
+    out = ti.field(ti.i32, shape=(len(cases), 16))
+    count = ti.field(ti.i32, shape=len(cases))
+
+    @ti.kernel
+    def k(lo: ti.i32, hi: ti.i32):
+        for c in ti.static(range(len(cases))):
+            for i in range(cases[c][0], cases[c][1], cases[c][2]):  # parallel, constant bounds
+                out[c, ti.atomic_add(count[c], 1)] = i
+        for j in range(lo, hi, 2):  # bounds known only at run time, inside a serial task
+            out[0, 15] += j
+
+    k(3, 10)
+    got = out.to_numpy()
+    for c, (lo, hi, st) in enumerate(cases):
+        want = list(range(lo, hi, st))
+        assert count.to_numpy()[c] == len(want)
+        assert sorted(got[c, :len(want)].tolist()) == sorted(want)
+    assert got[0, 15] == sum(range(3, 10, 2))
+
+
+def test_range_step_must_be_a_nonzero_constant():
+    x = ti.field(ti.i32, shape=4)
+
+    @ti.kernel
+    def k(s: ti.i32):
+        for i in range(0, 4, s):
+            x[i] = 1
+
+    with pytest.raises(ti.TaichiSyntaxError, match="non-zero integer known at compile time"):
+        k(1)

@@ -139,9 +139,12 @@ class LoopMixin:
                 raise self.error(TaichiSyntaxError, "range() takes 1 to 3 arguments", it)
             args = [self.eval(a) for a in it.args]
             if len(args) == 3:
-                if args[2] != 1 or is_ir(args[2]):
-                    raise self.error(TaichiSyntaxError, "unsupported in a kernel: range() with "
-                                     "a step other than 1", it)
+                step = args[2]
+                if is_ir(step) or not isinstance(step, int) or step == 0:
+                    raise self.error(TaichiSyntaxError, "range() in a kernel needs a step that "
+                                     "is a non-zero integer known at compile time", it)
+                if step != 1:
+                    return [self.stepped_range(args[0], args[1], step, it)]
                 args = args[:2]
             return [(0, args[0])] if len(args) == 1 else [tuple(args)]
         if func is ops.ndrange:
@@ -172,10 +175,27 @@ class LoopMixin:
         raise self.error(TaichiSyntaxError, "unsupported syntax in a kernel: for loops go over "
                          "range(), ti.ndrange(), a field, ti.grouped(...) or ti.static(...)", it)
 
+    def stepped_range(self, lo, hi, step, node):
+        """range(lo, hi, step) as (0, count, (lo, step)): the loop counts, the index is
+        lo + k * step (Python's count: ceil((hi - lo) / step), at least 0)."""
+        b = self.builder
+        if is_scalar(lo) and is_scalar(hi):
+            count = len(range(int(lo), int(hi), step))
+        else:
+            span = (b.binary(B.sub, self.to_ir(hi, node), self.to_ir(lo, node)) if step > 0 else
+                    b.binary(B.sub, self.to_ir(lo, node), self.to_ir(hi, node)))
+            n = abs(step)
+            count = b.binary(B.floordiv, b.binary(B.add, span, self.to_ir(n - 1, node)),
+                             self.to_ir(n, node))
+            count = b.binary(B.max, count, self.to_ir(0, node))
+        return (0, count, (lo, step))
+
     def flat_range_for(self, dims, node):
         """One range_for over the product of `dims`, and the index of each dim (recovered with
         div and mod, so an outermost loop stays flat and parallel)."""
         b = self.builder
+        steps = [d[2] if len(d) == 3 else None for d in dims]  # stepped ranges: (lo, step)
+        dims = [d[:2] for d in dims]
         for lo, hi in dims:
             for v in (lo, hi):
                 if not (is_ir(v) or is_scalar(v)):
@@ -185,7 +205,7 @@ class LoopMixin:
             lo, hi = dims[0]
             loop = self.new_range_for(self.to_ir(lo, node), self.to_ir(hi, node))
             b.push_block(loop.body)
-            index = b.loop_index(loop)
+            index = self.apply_step(b.loop_index(loop), steps[0], node)
             b.pop_block()
             return loop, [index]
         extents = []
@@ -211,9 +231,17 @@ class LoopMixin:
                 v = b.binary(B.mod, v, self.to_ir(extents[d], node))
             if is_ir(lo) or lo != 0:
                 v = b.binary(B.add, v, self.to_ir(lo, node))
-            indices.append(v)
+            indices.append(self.apply_step(v, steps[d], node))
         b.pop_block()
         return loop, indices
+
+    def apply_step(self, k, step, node):
+        """The index of a stepped range's k-th iteration: lo + k * step."""
+        if step is None:
+            return k
+        lo, s = step
+        b = self.builder
+        return b.binary(B.add, self.to_ir(lo, node), b.binary(B.mul, k, self.to_ir(s, node)))
 
     def new_range_for(self, begin, end):
         loop = self.builder.range_for(begin, end)
