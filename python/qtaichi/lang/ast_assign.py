@@ -100,6 +100,8 @@ class AssignMixin:
         if isinstance(target, (ast.Tuple, ast.List)):
             if isinstance(value, Matrix) and value.ndim == 1:
                 value = tuple(value.entries)  # a, b = vec2
+            if isinstance(value, list):
+                value = tuple(value)  # a, b = [comprehension]
             if not isinstance(value, tuple) or len(value) != len(target.elts):
                 n = len(value) if isinstance(value, tuple) else 1
                 raise self.error(TaichiSyntaxError, f"cannot unpack {n} value"

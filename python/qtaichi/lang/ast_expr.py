@@ -55,10 +55,9 @@ ATOMIC_FUNCS = {
 # Python syntax with no kernel meaning, by AST class: what the error calls it.
 UNSUPPORTED_EXPRS = {
     ast.Lambda: "lambda expression", ast.Set: "set literal", ast.Dict: "dict literal",
-    ast.ListComp: "list comprehension", ast.SetComp: "set comprehension",
-    ast.DictComp: "dict comprehension", ast.GeneratorExp: "generator expression",
+    ast.SetComp: "set comprehension", ast.DictComp: "dict comprehension",
     ast.JoinedStr: "f-string", ast.Starred: "starred expression", ast.Await: "await",
-    ast.Yield: "yield", ast.YieldFrom: "yield from", ast.NamedExpr: "':=' expression",
+    ast.Yield: "yield", ast.YieldFrom: "yield from",
     ast.Slice: "slice",
 }
 
@@ -284,6 +283,53 @@ class ExprMixin:
             c = self.binary_op(CMP_OPS[type(op_node)], operands[i], operands[i + 1], node)
             result = c if result is None else self.binary_op(B.logic_and, result, c, node)
         return result
+
+    def expr_NamedExpr(self, node):
+        """`(name := value)`: assigns, and is the variable's new value."""
+        self.assign(node.target, self.eval(node.value), node)
+        return self.eval(ast.copy_location(ast.Name(id=node.target.id, ctx=ast.Load()), node))
+
+    def expr_ListComp(self, node):
+        """A comprehension over iterables known at compile time (ranges of constants,
+        ti.static(...), tuples), unrolled: a Python list of its elements (ti.Vector([...]))."""
+        if len(node.generators) != 1 or node.generators[0].is_async:
+            raise self.error(TaichiSyntaxError, "a comprehension in a kernel takes one 'for'",
+                             node)
+        gen = node.generators[0]
+        if not isinstance(gen.target, ast.Name):
+            raise self.error(TaichiSyntaxError, "a comprehension in a kernel has one loop "
+                             "variable", gen.target)
+        it = gen.iter
+        if isinstance(it, ast.Call) and len(it.args) == 1 and self.eval(it.func) is ops.static:
+            it = it.args[0]  # ti.static(...): what it wraps is iterated at compile time anyway
+        iterable = self.static_iterable(it)
+        try:
+            items = list(iterable) if not is_ir(iterable) and not isinstance(iterable, Matrix) \
+                else list(iterable.entries) if isinstance(iterable, Matrix) else None
+        except TypeError:
+            items = None
+        if items is None:
+            raise self.error(TaichiSyntaxError, f"a comprehension in a kernel needs an iterable "
+                             f"known at compile time, got {self.describe(gen.iter)}", gen.iter)
+        out = []
+        for item in items:
+            self.scopes.append({gen.target.id: Var("value", item, "comprehension variable")})
+            try:
+                keep = True
+                for cond in gen.ifs:
+                    c = self.eval(cond)
+                    if is_ir(c):
+                        raise self.error(TaichiSyntaxError, "a comprehension's 'if' in a kernel "
+                                         "needs a condition known at compile time", cond)
+                    keep = keep and bool(c)
+                if keep:
+                    out.append(self.eval(node.elt))
+            finally:
+                self.scopes.pop()
+        return out
+
+    def expr_GeneratorExp(self, node):
+        return tuple(self.expr_ListComp(node))
 
     def expr_IfExp(self, node):
         cond = self.to_cond(self.eval(node.test), node)
