@@ -216,17 +216,24 @@ VulkanContext *create_context() {
   VkPhysicalDeviceMemoryProperties mp;
   vkGetPhysicalDeviceMemoryProperties(c->physical, &mp);
   VkMemoryPropertyFlags host = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
-  auto find_type = [&](VkMemoryPropertyFlags need, uint32_t *out) {
+  // A mappable device-local type counts only with most of the device's memory behind it (a
+  // discrete GPU without resizable BAR maps a 256 MiB window, too small for fields).
+  VkDeviceSize biggest_local = 0;
+  for (uint32_t h = 0; h < mp.memoryHeapCount; h++)
+    if (mp.memoryHeaps[h].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT)
+      biggest_local = std::max(biggest_local, mp.memoryHeaps[h].size);
+  auto find_type = [&](VkMemoryPropertyFlags need, VkDeviceSize min_heap, uint32_t *out) {
     for (uint32_t i = 0; i < mp.memoryTypeCount; i++)
-      if ((mp.memoryTypes[i].propertyFlags & need) == need) {
+      if ((mp.memoryTypes[i].propertyFlags & need) == need &&
+          mp.memoryHeaps[mp.memoryTypes[i].heapIndex].size >= min_heap) {
         *out = i;
         return true;
       }
     return false;
   };
-  if (!find_type(host, &c->host_memory)) return fail(c->name + " has no host-visible memory");
-  if (!find_type(VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | host, &c->device_memory) &&
-      !find_type(VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, &c->device_memory))
+  if (!find_type(host, 0, &c->host_memory)) return fail(c->name + " has no host-visible memory");
+  if (!find_type(VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | host, biggest_local / 2, &c->device_memory) &&
+      !find_type(VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0, &c->device_memory))
     c->device_memory = c->host_memory;
   const char *force = std::getenv("QTAICHI_VULKAN_STAGING");
   c->staging = (mp.memoryTypes[c->device_memory].propertyFlags & host) != host ||

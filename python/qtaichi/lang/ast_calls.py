@@ -15,7 +15,7 @@ from qtaichi.lang.matrix_field import MatrixField
 # Constructors that only arrange their arguments: kernels call them as they are.
 MATRIX_CONSTRUCTORS = dict.fromkeys([Vector, Matrix, Vector.zero, Vector.one, Vector.unit,
                                      Matrix.zero, Matrix.one, Matrix.identity, Matrix.rows,
-                                     Matrix.cols], True)
+                                     Matrix.cols, Matrix.diag], True)
 
 
 def _find(table, func):

@@ -85,6 +85,16 @@ class Matrix:
         return Matrix._make([1 if i == j else 0 for i in range(n) for j in range(n)], n, n, 2,
                             dtype)
 
+    ident = identity  # the name newer Taichi uses
+
+    @staticmethod
+    def diag(dim, val):
+        """A dim x dim matrix with `val` (a scalar, or one value per row) on its diagonal."""
+        vals = _as_list(val) if isinstance(val, (list, tuple, Matrix)) else [val] * dim
+        if len(vals) != dim:
+            raise ValueError(f"diag({dim}, ...) needs {dim} diagonal values, got {len(vals)}")
+        return Matrix([[vals[i] if i == j else 0 for j in range(dim)] for i in range(dim)])
+
     @staticmethod
     def rows(rows):
         rows = [_as_list(r) for r in rows]

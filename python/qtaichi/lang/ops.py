@@ -5,8 +5,10 @@ ast_expr.py). Called from Python scope, the math functions compute on Python num
 be shared; atomics only make sense in kernels."""
 import math
 
+import numpy as np
+
 from qtaichi.lang import types
-from qtaichi.lang.errors import TaichiSyntaxError
+from qtaichi.lang.errors import TaichiCompilationError, TaichiSyntaxError
 from qtaichi.lang.matrix import Vector
 
 
@@ -110,8 +112,6 @@ def rsqrt(x):
 
 
 def bit_cast(x, dtype):
-    import numpy as np
-
     src = np.array(x)
     target = np.dtype(types.to_numpy_dtype(dtype))
     if src.dtype.itemsize != target.itemsize:
@@ -128,7 +128,6 @@ def bit_shr(x, n):
 def static_assert(cond, msg=""):
     """Checked when the kernel compiles: a condition known at compile time."""
     if not cond:
-        from qtaichi.lang.errors import TaichiCompilationError
         raise TaichiCompilationError(f"static assertion failed{': ' + msg if msg else ''}")
 
 
