@@ -21,6 +21,7 @@ from qtaichi.lang.memory import bytes_per_cell, memory_report
 from qtaichi.lang.kernel_args import template
 from qtaichi.lang.matrix import Matrix, Vector
 from qtaichi.lang.matrix_field import MatrixField
+from qtaichi.lang.ndarray import Ndarray, ndarray
 from qtaichi.lang.ops import (abs, acos, asin, atan2, atomic_add, atomic_and, atomic_max,
                               atomic_min, atomic_or, atomic_sub, atomic_xor, cast, ceil, cos, exp,
                               floor, grouped, log, loop_config, max, min, ndrange, random, round,

@@ -13,6 +13,7 @@ from qtaichi.lang.errors import (CoreCompileError, CoreRuntimeError, TaichiError
                                  TaichiSyntaxError, TaichiTypeError, format_message,
                                  from_core_compile_error, from_core_runtime_error)
 from qtaichi.lang.matrix import Matrix, MatrixType
+from qtaichi.lang.ndarray import Ndarray
 from qtaichi.lang.slots import MASK64, float_bits, from_slot
 from qtaichi.lang.source import Parsed, closure_vars
 
@@ -198,7 +199,7 @@ class Kernel:
         return slots
 
     def __call__(self, *args, **kwargs):
-        values = self._bind(args, kwargs)
+        values = [v.arr if isinstance(v, Ndarray) else v for v in self._bind(args, kwargs)]
         state, compiled, specs, ret_type = self._instance(values)
         copies = []
         slots = self._slots(specs, values, copies)

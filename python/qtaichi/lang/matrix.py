@@ -8,6 +8,7 @@ arrange entries, so kernels reuse them as they are."""
 import numpy as np
 
 from qtaichi.lang.errors import TaichiSyntaxError, TaichiTypeError
+from qtaichi.lang.ndarray import Ndarray
 
 
 def _field_factory(*args):
@@ -104,6 +105,11 @@ class Matrix:
     def cols(cols):
         cols = [_as_list(c) for c in cols]
         return Matrix([[c[i] for c in cols] for i in range(len(cols[0]))])
+
+    @staticmethod
+    def ndarray(n, m, dtype, shape, **_ignored):
+        """An ndarray of n x m matrices (Taichi's ti.Matrix.ndarray)."""
+        return Ndarray(dtype, shape, (n, m))
 
     @staticmethod
     def field(n, m, dtype, shape=None, name="", offset=None, needs_grad=False, layout=None,
@@ -204,6 +210,11 @@ class Vector(Matrix):
     @staticmethod
     def unit(n, i, dtype=None):
         return Matrix._make([1 if k == i else 0 for k in range(n)], n, 1, 1, dtype)
+
+    @staticmethod
+    def ndarray(n, dtype, shape, **_ignored):
+        """An ndarray of n-vectors (Taichi's ti.Vector.ndarray)."""
+        return Ndarray(dtype, shape, (n,))
 
     @staticmethod
     def field(n, dtype, shape=None, name="", offset=None, needs_grad=False, layout=None,

@@ -1,0 +1,36 @@
+"""ti.ndarray / ti.Vector.ndarray / ti.Matrix.ndarray: Python-scope arrays passed to
+ti.types.ndarray() parameters, against numpy."""
+import numpy as np
+import pytest
+
+import qtaichi as ti
+
+
+def test_scalar_vector_and_matrix_ndarrays_round_trip_through_kernels():
+    a = ti.ndarray(ti.f32, (4, 3))
+    v = ti.Vector.ndarray(3, ti.f32, 5)
+    m = ti.Matrix.ndarray(2, 2, ti.i32, np.int64(3))  # numpy integers as a shape
+    assert a.shape == (4, 3) and a.dtype == ti.f32 and v.shape == (5,) and m.shape == (3,)
+
+    @ti.kernel
+    def k(a: ti.types.ndarray(), v: ti.types.ndarray(dtype=ti.math.vec3, ndim=1),
+          m: ti.types.ndarray(dtype=ti.types.matrix(2, 2, ti.i32), ndim=1)):
+        for i, j in ti.ndrange(4, 3):
+            a[i, j] += i * 10 + j
+        for i in range(5):
+            v[i] = ti.Vector([i, 2 * i, 3 * i]) * 0.5
+        for i in range(3):
+            m[i] = ti.Matrix([[i, 1], [2, i * i]])
+
+    a.fill(1.0)
+    k(a, v, m)
+    np.testing.assert_array_equal(a.to_numpy(), 1 + np.add.outer(np.arange(4) * 10, np.arange(3)))
+    np.testing.assert_array_equal(v.to_numpy(), np.outer(np.arange(5), [0.5, 1, 1.5]))
+    np.testing.assert_array_equal(m.to_numpy(),
+                                  [[[i, 1], [2, i * i]] for i in range(3)])
+    assert a[2, 1] == 22.0 and list(v[4]) == [2.0, 4.0, 6.0]
+    a[0, 0] = 7
+    a.from_numpy(a.to_numpy() * 2)
+    assert a[0, 0] == 14.0
+    with pytest.raises(ti.TaichiTypeError, match="shape"):
+        a.from_numpy(np.zeros((3, 3)))
