@@ -113,3 +113,29 @@ def test_static_assert_and_static_print(capsys):
 
     with pytest.raises(ti.TaichiSyntaxError, match="known at compile time"):
         not_static(1)
+
+
+def test_zero_one_and_randn():
+    v = ti.Vector.field(3, ti.f32, shape=2)
+    s = ti.field(ti.i32, shape=2)
+    n = 200_000
+    r = ti.field(ti.f32, shape=n)
+
+    @ti.kernel
+    def k(a: ti.i32):
+        w = ti.Vector([1.5, -2.0, ti.math.nan])
+        v[0] = ti.zero(w)  # zeros even where w is NaN (not w * 0)
+        v[1] = ti.one(w)
+        s[0] = ti.zero(a)
+        s[1] = ti.one(a) + 1
+        for i in r:
+            r[i] = ti.randn()
+
+    k(5)
+    np.testing.assert_array_equal(v.to_numpy(), [[0, 0, 0], [1, 1, 1]])
+    assert s.to_numpy().tolist() == [0, 2]
+    x = r.to_numpy().astype(np.float64)
+    # a standard normal: mean 0, variance 1, and the tails of one
+    assert abs(x.mean()) < 0.01 and abs(x.var() - 1) < 0.02
+    assert abs((np.abs(x) < 1).mean() - 0.6827) < 0.005
+    assert abs((np.abs(x) < 2).mean() - 0.9545) < 0.003

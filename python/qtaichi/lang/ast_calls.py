@@ -1,6 +1,7 @@
 """Calls inside a kernel -> IR (a mixin of KernelTransformer). Functions are recognized by
 identity: `ti.sqrt`, builtin `min`, `print`, ... (see the tables in ast_expr.py)."""
 import ast
+import math
 import builtins
 
 from qtaichi.lang import ops, runtime, types
@@ -29,7 +30,8 @@ def _find(table, func):
 BUILTIN_CALLS = {ops.pow: "call_pow", ops.select: "call_select", ops.raw_div: "call_raw_div",
                  ops.raw_mod: "call_raw_mod", ops.rsqrt: "call_rsqrt",
                  ops.bit_cast: "call_bit_cast", ops.bit_shr: "call_bit_shr",
-                 ops.static_assert: "call_static_assert", ops.static_print: "call_static_print"}
+                 ops.static_assert: "call_static_assert", ops.static_print: "call_static_print",
+                 ops.zero: "call_zero", ops.one: "call_one", ops.randn: "call_randn"}
 
 
 class CallMixin:
@@ -139,6 +141,30 @@ class CallMixin:
             return a if cond else b
         return self.elementwise(lambda c, x, y: self.builder.select(c, x, y), [cond, a, b],
                                 node, name)
+
+    def call_zero(self, args, kwargs, name, node, value=0):
+        (x,) = self.positional(args, kwargs, 1, name, node)
+        if is_scalar(x):
+            return type(x)(value)
+        return self.elementwise(lambda e: self.builder.cast(self.to_ir(value, node), e.ret_type),
+                                [x], node, name)
+
+    def call_one(self, args, kwargs, name, node):
+        return self.call_zero(args, kwargs, name, node, value=1)
+
+    def call_randn(self, args, kwargs, name, node):
+        """Box-Muller: sqrt(-2 ln(1 - u1)) cos(2 pi u2) from two ti.random() draws."""
+        if len(args) + len(kwargs) > 1 or kwargs.keys() - {"dtype"}:
+            raise self.error(TaichiSyntaxError, f"{name} takes one dtype", node)
+        t = self.resolve_type(args[0] if args else kwargs.get("dtype", float), node)
+        if not t.is_float():
+            raise self.error(TaichiTypeError, f"{name} gives floats, not {t}", node)
+        b = self.builder
+        u1, u2 = b.random(t), b.random(t)
+        radius = b.unary(U.sqrt, b.binary(B.mul, b.const_float(t, -2.0), b.unary(
+            U.log, b.binary(B.sub, b.const_float(t, 1.0), u1))))
+        return b.binary(B.mul, radius, b.unary(U.cos, b.binary(B.mul, b.const_float(t, 2 * math.pi),
+                                                               u2)))
 
     def call_raw_div(self, args, kwargs, name, node):
         a, b = self.positional(args, kwargs, 2, name, node)

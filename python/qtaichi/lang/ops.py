@@ -4,6 +4,7 @@ Inside a kernel the AST transformer recognizes these objects by identity and emi
 ast_expr.py). Called from Python scope, the math functions compute on Python numbers, so code can
 be shared; atomics only make sense in kernels."""
 import math
+import random as _random
 
 import numpy as np
 
@@ -105,6 +106,21 @@ def raw_mod(a, b):
     if isinstance(a, int) and isinstance(b, int):
         return a - raw_div(a, b) * b
     return math.fmod(a, b)
+
+
+def zero(x):
+    """Zeros of x's type and shape."""
+    return type(x)(0)
+
+
+def one(x):
+    """Ones of x's type and shape."""
+    return type(x)(1)
+
+
+def randn(dtype=float):
+    """A standard normal sample (inside kernels: Box-Muller over ti.random)."""
+    return _random.gauss(0.0, 1.0)
 
 
 def rsqrt(x):
