@@ -17,3 +17,30 @@ def test_ident_and_diag():
     np.testing.assert_array_equal(m.to_numpy(), [np.eye(3), 2.5 * np.eye(3),
                                                  np.diag([1, 2.5, 3]) + np.eye(3)])
     np.testing.assert_array_equal(ti.Matrix.diag(2, [4, 5]).to_numpy(), np.diag([4, 5]))
+
+
+def test_entries_stored_with_indices_known_only_at_run_time():
+    out = ti.Vector.field(4, ti.i32, shape=4)
+    m = ti.Matrix.field(2, 3, ti.f32, shape=())
+
+    @ti.kernel
+    def k(r: ti.i32, c: ti.i32):
+        for i in range(4):
+            v = ti.Vector([10, 20, 30, 40])
+            v[i] = -1          # the loop index picks the entry
+            v[(i + 1) % 4] += 5
+            out[i] = v
+        a = ti.Matrix([[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+        a[r, c] = 2.5
+        a[1 - r, c] -= 1.0
+        m[None] = a
+
+    k(1, 2)
+    want = []
+    for i in range(4):
+        v = [10, 20, 30, 40]
+        v[i] = -1
+        v[(i + 1) % 4] += 5
+        want.append(v)
+    np.testing.assert_array_equal(out.to_numpy(), want)
+    np.testing.assert_array_equal(m.to_numpy(), [[0, 0, -1.0], [0, 0, 2.5]])

@@ -4,8 +4,10 @@ A target resolves to a Ref (a field/ndarray element or a local variable) or a Ma
 (a vector/matrix field element or local, assigned component by component)."""
 import ast
 
-from qtaichi.lang.ast_expr import ATOMIC_AUG_OPS, BIN_OPS, Ref, Var, is_ir, is_scalar
+from qtaichi.lang import types
+from qtaichi.lang.ast_expr import ATOMIC_AUG_OPS, B, BIN_OPS, Ref, Var, is_ir, is_scalar
 from qtaichi.lang.errors import TaichiSyntaxError, TaichiTypeError
+from qtaichi.lang.kernel_args import DynamicRef
 from qtaichi.lang.matrix import Matrix, MatrixType
 
 
@@ -37,6 +39,13 @@ class AssignMixin:
         return None
 
     def store_ref(self, ref, value, node):
+        if isinstance(ref, DynamicRef):
+            v = self.to_ir(value, node)
+            b = self.builder
+            for k, r in enumerate(ref.refs):
+                hit = b.binary(B.cmp_eq, ref.flat, b.const_int(types.i32, k))
+                self.store_ref(r, b.select(hit, v, self.load_ref(r)), node)
+            return
         if isinstance(ref, Matrix):
             value = self.matrix_value_for(ref, value, node)
             # One assignment: its components write a shared exponent together.
@@ -184,7 +193,7 @@ class AssignMixin:
         """`ref op= value`: an atomic for + - & | ^ (like Taichi), else load, op, store."""
         value = self.to_ir(value, node)
         self.set_loc(node)
-        if op_type in ATOMIC_AUG_OPS:
+        if op_type in ATOMIC_AUG_OPS and not isinstance(ref, DynamicRef):
             self.builder.atomic(ATOMIC_AUG_OPS[op_type], ref.ptr, value)
             return
         old = self.load_ref(ref)

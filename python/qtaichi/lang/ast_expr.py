@@ -13,7 +13,7 @@ from qtaichi import _core
 from qtaichi.lang import ops, types
 from qtaichi.lang.errors import TaichiNameError, TaichiSyntaxError, TaichiTypeError
 from qtaichi.lang.field import Field
-from qtaichi.lang.kernel_args import NdarrayRef, Ref
+from qtaichi.lang.kernel_args import DynamicRef, NdarrayRef, Ref
 from qtaichi.lang.matrix import Matrix
 from qtaichi.lang.matrix_field import MatrixField
 
@@ -196,6 +196,13 @@ class ExprMixin:
     def load_ref(self, ref):
         if isinstance(ref, Matrix):
             return ref.map(self.load_ref)
+        if isinstance(ref, DynamicRef):
+            b = self.builder
+            result = self.load_ref(ref.refs[0])
+            for k in range(1, len(ref.refs)):
+                hit = b.binary(B.cmp_eq, ref.flat, b.const_int(types.i32, k))
+                result = b.select(hit, self.load_ref(ref.refs[k]), result)
+            return result
         if ref.local:
             return self.builder.local_load(ref.ptr)
         return self.builder.global_load(ref.ptr)

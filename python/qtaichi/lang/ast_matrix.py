@@ -5,6 +5,7 @@ time. Entries may still be Python numbers (`ti.Vector([i, 0])` in a ti.static lo
 IR constants (of the matrix's dtype, if it has one) only when an operation needs them."""
 from qtaichi.lang.ast_expr import B, U, is_ir, is_scalar
 from qtaichi.lang.errors import TaichiSyntaxError, TaichiTypeError
+from qtaichi.lang.kernel_args import DynamicRef
 from qtaichi.lang.matrix import _COMPONENTS, Matrix, check_static_index
 
 MATRIX_METHODS = {"transpose", "dot", "norm", "norm_sqr", "normalized", "outer_product",
@@ -144,8 +145,14 @@ class MatrixMixin:
                              f"ind{'ex' if mat.ndim == 1 else 'ices'}, got {len(index)}", node)
         if any(is_ir(i) for i in index):
             if for_store:
-                raise self.error(TaichiSyntaxError, "assigning to a vector or matrix entry needs "
-                                 "indices known at compile time (use ti.static)", node)
+                if len(index) != mat.ndim:
+                    raise self.error(TaichiSyntaxError, "assigning to a matrix row needs an index "
+                                     "known at compile time; give both indices", node)
+                b = self.builder
+                idx = [self.to_ir(i, node) for i in index]
+                flat = idx[0] if len(idx) == 1 else b.binary(
+                    B.add, b.binary(B.mul, idx[0], self.to_ir(mat.m, node)), idx[1])
+                return DynamicRef(list(mat.entries), flat)
             return self.dynamic_subscript(mat, index, node)
         try:
             i = check_static_index(index[0], mat.n, mat.describe())

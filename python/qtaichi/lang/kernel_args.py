@@ -54,6 +54,14 @@ class Ref:
         self.ptr, self.local = ptr, local
 
 
+class DynamicRef:
+    """`v[k] = ...` (or `M[i, j]`) with an index known only at run time: every entry is
+    rewritten, the one whose position equals `flat` with the new value (a chain of selects)."""
+
+    def __init__(self, refs, flat):
+        self.refs, self.flat = refs, flat
+
+
 class NdarrayRef:
     """An ndarray argument inside a kernel: `arr[i, j]` and `arr.shape[k]`."""
 
