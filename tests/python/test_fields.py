@@ -263,3 +263,28 @@ def test_unnamed_field_after_reset_is_a_clear_error_without_touching_freed_memor
         with pytest.raises(ti.TaichiError, match=r"field '<unnamed>' belongs to a program"):
             use()
     archs.init()
+
+
+def test_fill_inside_a_kernel():
+    x = ti.field(ti.f32, shape=(3, 4))
+    v = ti.Vector.field(2, ti.i32, shape=5)
+    s = ti.field(ti.i32, shape=())
+    q = ti.field(ti.types.quant.int(bits=10))
+    bp = ti.BitpackedFields(max_num_bits=32)
+    bp.place(q)
+    ti.root.dense(ti.i, 6).place(bp)
+
+    @ti.kernel
+    def k(a: ti.f32):
+        x.fill(a)
+        v.fill([1, -2])
+        s.fill(7)
+        q.fill(300)
+        for i in range(2):  # a fill inside a loop is a serial loop of its own
+            x.fill(a + i)
+
+    k(1.5)
+    np.testing.assert_array_equal(x.to_numpy(), np.full((3, 4), 2.5))
+    np.testing.assert_array_equal(v.to_numpy(), [[1, -2]] * 5)
+    assert s[None] == 7
+    np.testing.assert_array_equal(q.to_numpy(), [300] * 6)

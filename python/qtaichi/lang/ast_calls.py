@@ -59,6 +59,9 @@ class CallMixin:
         name = self.describe(node.func)
         if isinstance(func, BoundMatrixMethod):
             return self.call_matrix_method(func, args, kwargs, node)
+        if getattr(func, "__name__", None) == "fill" and \
+                isinstance(getattr(func, "__self__", None), (Field, MatrixField)):
+            return self.call_field_fill(func.__self__, args, kwargs, name, node)
         if _find(MATRIX_CONSTRUCTORS, func) is not None:
             try:
                 return func(*args, **kwargs)
@@ -129,6 +132,36 @@ class CallMixin:
             raise self.error(TaichiTypeError, f"len() of {self.describe(node.args[0])} is not "
                              "known at compile time", node)
         raise self.error(TaichiSyntaxError, f"unsupported call in a kernel: {name}", node)
+
+    def call_field_fill(self, field, args, kwargs, name, node):
+        """`x.fill(v)` in a kernel: a loop over the field's elements (parallel at the top level,
+        as if written `for I in ti.grouped(x): x[I] = v`)."""
+        (value,) = self.positional(args, kwargs, 1, name, node)
+        comps = field.fields if isinstance(field, MatrixField) else [field]
+        if isinstance(field, MatrixField):
+            values = self.matrix_value_for(Matrix._make(comps, field.n, field.m, field.ndim),
+                                           value, node).entries
+        elif isinstance(value, Matrix):
+            raise self.error(TaichiTypeError, f"{name}: a scalar field takes a scalar", node)
+        else:
+            values = [value]
+        values = [self.to_ir(v, node) for v in values]  # evaluated once, before the loop
+        nodes = [self.field_node(c, node) for c in comps]
+        b = self.builder
+        if not field.shape:
+            indices = []
+        else:
+            loop, indices = self.flat_range_for([(0, s) for s in field.shape], node)
+            b.push_block(loop.body)
+        try:
+            b.begin_store_group()  # one element's components: one store (shared exponents)
+            for n, v in zip(nodes, values):
+                b.global_store(b.global_ptr(n, indices), v)
+            b.end_store_group()
+        finally:
+            if field.shape:
+                b.pop_block()
+        return None
 
     # ---- builtins ----
     def call_pow(self, args, kwargs, name, node):
