@@ -4,8 +4,10 @@
 // runs this under AddressSanitizer + LeakSanitizer.)
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 #include <vector>
 
 #include "ir/builder.h"
@@ -133,4 +135,55 @@ TEST(CApi, EveryCallSurvivesNull) {
   EXPECT_EQ(qti_wait(rt), QTI_OK);
   EXPECT_STREQ(qti_last_error(), "");
   qti_destroy_runtime(rt);
+}
+
+// One runtime used from several threads: calls are serialized inside, so every launch lands
+// (x += 1 per launch: the sum does not depend on the order).
+TEST(CApi, ConcurrentLaunchesFromSeveralThreadsAllLand) {
+  Program prog(CompileConfig{});
+  SNode *x = prog.open_tree()->root()->dense({0}, {kN})->place(types::f32(), "x");
+  CompiledKernel *axpy = build(prog, x);
+  auto dir = std::filesystem::temp_directory_path() / "qtaichi_c_api_threads_module";
+  std::filesystem::remove_all(dir);
+  AotModuleBuilder module(prog);
+  module.add_kernel("axpy", axpy, {{"a", false, "f32", 0, {}}, {"y", true, "f32", 1, {}}});
+  module.add_field("x", {x}, {});
+  module.save(dir.string());
+
+  QtiRuntime *rt = nullptr;
+  ASSERT_EQ(qti_create_runtime(QTI_ARCH_CPU, &rt), QTI_OK);
+  QtiModule *m = nullptr;
+  ASSERT_EQ(qti_load_module(rt, dir.c_str(), &m), QTI_OK) << qti_last_error();
+  QtiKernel *k = nullptr;
+  ASSERT_EQ(qti_get_kernel(m, "axpy", &k), QTI_OK);
+  constexpr int kThreads = 4, kLaunches = 50;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; t++)
+    threads.emplace_back([&] {
+      uint32_t shape[1] = {kN};
+      QtiNdarray *ones = nullptr;
+      if (qti_allocate_ndarray(rt, QTI_DTYPE_F32, 1, shape, 0, nullptr, &ones) != QTI_OK) {
+        failures++;
+        return;
+      }
+      std::vector<float> one(kN, 1.0f);
+      qti_ndarray_write(ones, one.data(), kN * sizeof(float));
+      for (int i = 0; i < kLaunches; i++) {
+        QtiArgument args[2] = {};
+        args[0].kind = QTI_ARG_F32;
+        args[0].value.f32 = 1.0f;
+        args[1].kind = QTI_ARG_NDARRAY;
+        args[1].value.ndarray = ones;
+        if (qti_launch_kernel(k, 2, args, nullptr) != QTI_OK) failures++;
+      }
+      qti_free_ndarray(ones);
+    });
+  for (auto &t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  std::vector<float> got(kN);
+  ASSERT_EQ(qti_read_field(m, "x", got.data(), kN * sizeof(float)), QTI_OK);
+  for (float v : got) EXPECT_EQ(v, static_cast<float>(kThreads * kLaunches));
+  qti_destroy_runtime(rt);
+  std::filesystem::remove_all(dir);
 }
