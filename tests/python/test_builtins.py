@@ -139,3 +139,21 @@ def test_zero_one_and_randn():
     assert abs(x.mean()) < 0.01 and abs(x.var() - 1) < 0.02
     assert abs((np.abs(x) < 1).mean() - 0.6827) < 0.005
     assert abs((np.abs(x) < 2).mean() - 0.9545) < 0.003
+
+
+def test_floor_ceil_round_with_a_dtype_and_python_pow():
+    out = ti.field(ti.i32, shape=4)
+    f = ti.field(ti.f32, shape=())
+
+    @ti.kernel
+    def k(x: ti.f32):
+        out[0] = ti.floor(x, dtype=ti.i32)
+        out[1] = ti.ceil(x, ti.i32)
+        out[2] = ti.round(x, dtype=ti.i32)
+        out[3] = pow(3, 4)
+        f[None] = pow(x, 2.0)
+
+    k(-2.5)
+    assert out.to_numpy().tolist() == [-3, -2, -3, 81]  # round: half away from zero
+    assert f[None] == 6.25
+    assert ti.floor(2.7, dtype=ti.i32) == 2 and ti.round(2.5, dtype=ti.i32) == 3

@@ -27,7 +27,7 @@ def _find(table, func):
 
 
 # Taichi's builtins handled here: the function -> the CallMixin method that emits it.
-BUILTIN_CALLS = {ops.pow: "call_pow", ops.select: "call_select", ops.raw_div: "call_raw_div",
+BUILTIN_CALLS = {ops.pow: "call_pow", builtins.pow: "call_pow", ops.select: "call_select", ops.raw_div: "call_raw_div",
                  ops.raw_mod: "call_raw_mod", ops.rsqrt: "call_rsqrt",
                  ops.bit_cast: "call_bit_cast", ops.bit_shr: "call_bit_shr",
                  ops.static_assert: "call_static_assert", ops.static_print: "call_static_print",
@@ -91,8 +91,15 @@ class CallMixin:
         if func is runtime.sync:
             return None
         if _find(UNARY_FUNCS, func) is not None:
+            dtype = None
+            if func in (ops.floor, ops.ceil, ops.round):  # ti.floor(x, dtype=ti.i32)
+                if "dtype" in kwargs:
+                    dtype = self.resolve_type(kwargs.pop("dtype"), node)
+                elif len(args) == 2:
+                    dtype = self.resolve_type(args.pop(), node)
             (x,) = self.positional(args, kwargs, 1, name, node)
-            return self.unary_op(UNARY_FUNCS[func], x, node)
+            result = self.unary_op(UNARY_FUNCS[func], x, node)
+            return result if dtype is None else self.cast_to(result, dtype, node)
         if _find(MINMAX_FUNCS, func) is not None:
             if kwargs or len(args) < 2:
                 raise self.error(TaichiSyntaxError, f"{name} takes two or more values", node)

@@ -49,16 +49,19 @@ def tanh(x):
     return math.tanh(x)
 
 
-def floor(x):
-    return float(math.floor(x))
+def floor(x, dtype=None):
+    v = float(math.floor(x))
+    return v if dtype is None else cast(v, dtype)
 
 
-def ceil(x):
-    return float(math.ceil(x))
+def ceil(x, dtype=None):
+    v = float(math.ceil(x))
+    return v if dtype is None else cast(v, dtype)
 
 
-def round(x):  # noqa: A001 - Taichi's name; half away from zero, like C round()
-    return float(math.copysign(math.floor(abs(x) + 0.5), x))
+def round(x, dtype=None):  # noqa: A001 - Taichi's name; half away from zero, like C round()
+    v = float(math.copysign(math.floor(abs(x) + 0.5), x))
+    return v if dtype is None else cast(v, dtype)
 
 
 def abs(x):  # noqa: A001
