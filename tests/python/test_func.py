@@ -125,7 +125,7 @@ def test_recursion_is_rejected():
     assert "test_func.py" in str(e.value) and "r = fib(n - 1) + fib(n - 2)" in str(e.value)
 
 
-def test_return_inside_if_is_an_error():
+def test_return_inside_if_returns_early():
     @ti.func
     def f(x):
         if x > 0:
@@ -133,10 +133,25 @@ def test_return_inside_if_is_an_error():
         return 0
 
     @ti.kernel
-    def k() -> ti.i32:
-        return f(3)
+    def k(x: ti.i32) -> ti.i32:
+        return f(x)
 
-    with pytest.raises(ti.TaichiSyntaxError, match="'return' is only supported as the last"):
+    assert k(3) == 1 and k(-3) == 0
+
+
+def test_return_inside_a_static_loop_is_an_error():
+    @ti.func
+    def f(x):
+        for i in ti.static(range(3)):
+            if x == i:
+                return i
+        return -1
+
+    @ti.kernel
+    def k() -> ti.i32:
+        return f(1)
+
+    with pytest.raises(ti.TaichiSyntaxError, match="inside a ti.static"):
         k()
 
 
@@ -169,3 +184,68 @@ def test_data_oriented_methods():
     s = Sim()
     s.fill(0.5)
     np.testing.assert_array_equal(s.x.to_numpy(), [0.5, 2.5, 4.5, 6.5])
+
+
+@ti.func
+def classify(x):
+    if x < 0:
+        return -1
+    elif x == 0:
+        return 0
+    return 1
+
+
+@ti.func
+def first_index_over(f: ti.template(), limit) -> ti.i32:
+    for i in range(8):
+        if f[i] > limit:
+            return i
+    return -1
+
+
+@ti.func
+def clamp_vec(v):
+    if v.norm() > 1.0:
+        return v / v.norm()
+    return v
+
+
+@ti.func
+def nested_search(target):
+    for i in range(4):
+        for j in range(4):
+            if i * 4 + j == target:
+                return ti.Vector([i, j])
+    return ti.Vector([-1, -1])
+
+
+def test_return_inside_if_and_loops_of_a_func():
+    """Early returns (Taichi allows them in funcs): the result is the first return reached,
+    nothing after it runs, loops are left — against the same Python functions."""
+    data = ti.field(ti.f32, shape=8)
+    data.from_numpy(np.array([0.5, 1.5, 3.0, 7.0, 2.0, 9.0, 0.0, 1.0], np.float32))
+    out = ti.field(ti.i32, shape=7)
+    vec = ti.Vector.field(2, ti.f32, shape=2)
+    ij = ti.Vector.field(2, ti.i32, shape=2)
+
+    @ti.kernel
+    def k():
+        out[0] = classify(-3.5)
+        out[1] = classify(0)
+        out[2] = classify(2)
+        out[3] = first_index_over(data, 2.5)
+        out[4] = first_index_over(data, 100.0)
+        s = 0
+        for i in range(5):
+            s += classify(i - 2)  # inlined inside a loop of the caller
+        out[5] = s
+        out[6] = first_index_over(data, 8.0)
+        vec[0] = clamp_vec(ti.Vector([3.0, 4.0]))
+        vec[1] = clamp_vec(ti.Vector([0.3, 0.4]))
+        ij[0] = nested_search(9)
+        ij[1] = nested_search(99)
+
+    k()
+    assert out.to_numpy().tolist() == [-1, 0, 1, 2, -1, 0, 5]
+    np.testing.assert_allclose(vec.to_numpy(), [[0.6, 0.8], [0.3, 0.4]], rtol=1e-6)
+    assert ij.to_numpy().tolist() == [[2, 1], [-1, -1]]

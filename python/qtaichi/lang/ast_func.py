@@ -1,16 +1,45 @@
 """Calls of `@ti.func`s inside kernels (a mixin of KernelTransformer): the body is inlined.
 
 Arguments pass by value (a func assigning to a parameter works on its own copy); fields,
-ndarrays and other compile-time objects pass as they are. A func may `return` once, as the last
-statement of its body. Recursion cannot be inlined and is an error."""
-from qtaichi.lang.ast_expr import Var, is_ir, is_scalar
+ndarrays and other compile-time objects pass as they are. A `return` at the end of the body
+gives the call's value directly; a func that returns earlier (inside if/for/while) gets a
+result variable and a done flag: a return stores both (and leaves its loop), and what follows
+a statement that may return runs only while the flag is clear. Recursion cannot be inlined and
+is an error."""
+import ast
+
+from qtaichi.lang.ast_expr import B, Var, is_ir, is_scalar
 from qtaichi.lang.errors import TaichiSyntaxError
 from qtaichi.lang.matrix import Matrix, MatrixType
 from qtaichi.lang.source import closure_vars
 from qtaichi.lang import types
 
 _FRAME_ATTRS = ("file", "line_offset", "col_offset", "globals", "closure", "scopes", "depth",
-                "loops", "kernel_name", "func_result")
+                "loops", "kernel_name", "func_result", "func_guard")
+
+
+def may_return(stmt):
+    """Whether a statement contains a `return` (nested funcs' bodies are not inlined here)."""
+    return any(isinstance(n, ast.Return) for n in ast.walk(stmt))
+
+
+def returns_early(body):
+    """Whether a func body returns anywhere but as its last statement."""
+    return any(may_return(s) for s in body[:-1]) or (
+        bool(body) and not isinstance(body[-1], ast.Return) and may_return(body[-1]))
+
+
+def _name(name, at=None, ctx=None):
+    n = ast.Name(id=name, ctx=ctx or ast.Load())
+    return ast.copy_location(n, at) if at is not None else n
+
+
+class _Probed(Exception):
+    """Stops the dry run that finds the type of an early-returning func's result."""
+
+    def __init__(self, value):
+        super().__init__()
+        self.value = value
 
 
 class FuncMixin:
@@ -62,7 +91,10 @@ class FuncMixin:
             for name, value in bound.arguments.items():
                 value = self.convert_to_annotation(value, params[name].annotation, node)
                 self.bind_param(name, value, assigned, parsed.func_def)
-            self.build_stmts(parsed.func_def.body)
+            body = parsed.func_def.body
+            if returns_early(body):
+                return self.call_with_early_returns(fn, body, parsed.func_def)
+            self.build_stmts(body)
             result = self.func_result
             ret = fn.signature.return_annotation
             if result is not None and ret is not fn.signature.empty:
@@ -88,10 +120,91 @@ class FuncMixin:
         return value
 
     def func_return(self, node):
-        """`return` inside a ti.func: allowed once, at the end of the body."""
-        if self.depth != 0:
-            raise self.error(TaichiSyntaxError, f"ti.func '{self.kernel_name}': 'return' is "
-                             "only supported as the last statement of the function body, not "
-                             "inside if/for/while", node)
-        if node.value is not None:
-            self.func_result = self.eval(node.value)
+        """`return` inside a ti.func: at the end of the body, the call's value; earlier (guarded
+        mode), it stores the result, raises the done flag and leaves its loop."""
+        if self.func_guard == "probe":
+            raise _Probed(self.eval(node.value) if node.value is not None else None)
+        if self.func_guard is None:
+            if node.value is not None:
+                self.func_result = self.eval(node.value)
+            return
+        result, done = self.func_guard
+        if self.loops and self.loops[-1] == "static":
+            raise self.error(TaichiSyntaxError, f"ti.func '{self.kernel_name}': 'return' inside "
+                             "a ti.static() loop is not supported", node)
+        if result is not None:
+            if node.value is None:
+                raise self.error(TaichiSyntaxError, f"ti.func '{self.kernel_name}': every "
+                                 "'return' gives a value once one does", node)
+            self.assign(_name(result, node, ast.Store()), self.eval(node.value), node)
+        self.assign(_name(done, node, ast.Store()), 1, node)
+        if self.loops:
+            self.builder.break_()
+
+    def call_with_early_returns(self, fn, body, func_def):
+        """Builds a func body that returns before its end (see the module's docstring)."""
+        ret = fn.signature.return_annotation
+        if ret is not fn.signature.empty:
+            if isinstance(ret, str):
+                ret = eval(ret, self.globals)  # noqa: S307
+            like = ret(0) if isinstance(ret, MatrixType) else 0
+            first = self.convert_to_annotation(like, ret, func_def)
+        else:
+            first = self.probe_result(body, func_def)
+        result = None
+        if first is not None:  # zeros of the first return's type and shape
+            result = f"__result_{id(func_def)}"
+            typed = self.zero_like(first, func_def) if isinstance(first, Matrix) else \
+                self.cast_op(0, self.type_of(first), func_def)
+            self.define(result, typed, func_def)
+        done = f"__done_{id(func_def)}"
+        self.define(done, self.to_ir(0, func_def), func_def)
+        self.func_guard = (result, done)
+        self.build_stmts(body)
+        if result is None:
+            return None
+        value = self.eval(_name(result, func_def))
+        if ret is not fn.signature.empty:
+            value = self.convert_to_annotation(value, ret, func_def)
+        return value
+
+    def guard_rest(self, rest, in_loop):
+        """After a statement that may have returned: in a loop, leave it if so; elsewhere, run
+        the rest of the block only if not."""
+        done = self.to_ir(self.eval(_name(self.func_guard[1])), None)
+        b = self.builder
+        if in_loop:
+            stmt = b.if_(done)
+            b.push_block(stmt.true_block)
+            b.break_()
+            b.pop_block()
+            if rest:
+                self.build_stmts(rest)
+            return
+        stmt = b.if_(b.binary(B.cmp_eq, done, self.to_ir(0, None)))
+        self.run_block(stmt.true_block, rest)
+
+    def probe_result(self, body, func_def):
+        """The value of the first `return` the body reaches, built once inside an `if 0:` that
+        the compiler drops: it tells the result's type and shape."""
+        probe = self.builder.if_(self.to_ir(0, func_def))
+        saved = (self.func_guard, self.scopes, self.depth, self.loops)
+        self.func_guard = "probe"
+        self.scopes = self.scopes + [{}]
+        try:
+            self.run_block(probe.true_block, body)
+        except _Probed as p:
+            return p.value
+        finally:
+            self.func_guard, self.scopes, self.depth, self.loops = saved
+        return None
+
+    def type_of(self, value):
+        if is_ir(value):
+            return value.ret_type
+        return self.default_fp if isinstance(value, float) else self.default_ip
+
+    def zero_like(self, m, node):
+        """A matrix of zeros with the entries' types of `m`."""
+        return Matrix._make([self.cast_op(0, self.type_of(e), node) for e in
+                             self.mat_ir(m, node).entries], m.n, m.m, m.ndim)

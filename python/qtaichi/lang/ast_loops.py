@@ -245,6 +245,10 @@ class LoopMixin:
 
     def new_range_for(self, begin, end):
         loop = self.builder.range_for(begin, end)
+        # A loop of a func that returns from inside it must be able to stop early: serial, even
+        # where it would be the kernel's outermost (parallel) loop.
+        if isinstance(self.func_guard, tuple):
+            loop.serialize = True
         config, self.loop_config = self.loop_config, None
         if config is not None:
             loop.serialize = bool(config.get("serialize", False))

@@ -11,7 +11,7 @@ from qtaichi.lang import ops
 from qtaichi.lang.ast_assign import AssignMixin
 from qtaichi.lang.ast_calls import CallMixin
 from qtaichi.lang.ast_expr import U, ExprMixin, is_ir
-from qtaichi.lang.ast_func import FuncMixin
+from qtaichi.lang.ast_func import FuncMixin, may_return
 from qtaichi.lang.ast_loops import LoopMixin
 from qtaichi.lang.ast_matrix import MatrixMixin
 from qtaichi.lang.errors import TaichiSyntaxError, TaichiTypeError, format_message
@@ -50,6 +50,8 @@ class KernelTransformer(ExprMixin, CallMixin, MatrixMixin, AssignMixin, LoopMixi
         self.loop_config = None  # ti.loop_config(...) waiting for the next for loop
         self.func_stack = []  # ti.funcs being inlined (recursion check)
         self.func_result = None  # the value a ti.func being inlined returns
+        # A func with a `return` before its end: (result variable, done flag) names (ast_func.py)
+        self.func_guard = None
         self.current_line = 0
 
     # ---- locations and errors ----
@@ -101,6 +103,11 @@ class KernelTransformer(ExprMixin, CallMixin, MatrixMixin, AssignMixin, LoopMixi
             if isinstance(stmt, ast.Return):
                 return  # what follows a return never runs
             if isinstance(stmt, (ast.Break, ast.Continue)) and i + 1 < len(stmts):
+                return
+            in_loop = bool(self.loops) and self.loops[-1] != "static"
+            if isinstance(self.func_guard, tuple) and (i + 1 < len(stmts) or in_loop) and \
+                    may_return(stmt):
+                self.guard_rest(stmts[i + 1:], in_loop)
                 return
 
     def build_stmt(self, node):
