@@ -50,3 +50,22 @@ def test_a_comprehension_over_a_run_time_range_is_an_error():
 
     with pytest.raises(ti.TaichiSyntaxError, match="known at compile time"):
         k(3)
+
+
+def test_star_unpacking_in_calls():
+    out = ti.field(ti.f32, shape=3)
+
+    @ti.func
+    def weighted(a, b, c):
+        return a + 10 * b + 100 * c
+
+    @ti.kernel
+    def k():
+        v = ti.Vector([1.0, 2.0, 3.0])
+        out[0] = weighted(*v)
+        t = (4.0, 5.0)
+        out[1] = weighted(0.5, *t)
+        out[2] = ti.max(*v) + ti.atan2(*[0.0, 1.0])
+
+    k()
+    np.testing.assert_allclose(out.to_numpy(), [321.0, 540.5, 3.0])

@@ -37,10 +37,10 @@ BUILTIN_CALLS = {ops.pow: "call_pow", builtins.pow: "call_pow", ops.select: "cal
 class CallMixin:
     def expr_Call(self, node):
         func = self.eval(node.func)
-        for a in node.args:
-            if isinstance(a, ast.Starred):
-                raise self.error(TaichiSyntaxError, "unsupported syntax in a kernel: "
-                                 "*args in a call", node)
+        starred = any(isinstance(a, ast.Starred) for a in node.args)
+        if starred and (func is builtins.print or _find(ATOMIC_FUNCS, func) is not None):
+            raise self.error(TaichiSyntaxError, "unsupported syntax in a kernel: *args in a "
+                             f"call of {self.describe(node.func)}", node)
         if func is builtins.print:
             return self.call_print(node)
         if any(k.arg is None for k in node.keywords):
@@ -53,7 +53,7 @@ class CallMixin:
                              "as the iterable of a for loop", node)
         if isinstance(func, Func):
             return self.call_func(func, node)
-        args = [self.eval(a) for a in node.args]
+        args = self.call_args(node)
         kwargs = {k.arg: self.eval(k.value) for k in node.keywords}
         self.set_loc(node)
         name = self.describe(node.func)
@@ -260,6 +260,23 @@ class CallMixin:
         print(*[a.describe() if isinstance(a, Matrix) else
                 f"<{a.ret_type} value>" if is_ir(a) else a for a in args])
         return None
+
+    def call_args(self, node):
+        """A call's positional arguments, `*v` unpacking a vector, tuple or list in place."""
+        out = []
+        for a in node.args:
+            if not isinstance(a, ast.Starred):
+                out.append(self.eval(a))
+                continue
+            v = self.eval(a.value)
+            if isinstance(v, Matrix) and v.ndim == 1:
+                out.extend(v.entries)
+            elif isinstance(v, (tuple, list)):
+                out.extend(v)
+            else:
+                raise self.error(TaichiSyntaxError, f"*{self.describe(a.value)}: only a vector, "
+                                 "tuple or list known at compile time can be unpacked", a)
+        return out
 
     def positional(self, args, kwargs, n, name, node):
         if kwargs or len(args) != n:

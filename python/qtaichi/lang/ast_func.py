@@ -68,7 +68,7 @@ class FuncMixin:
             chain = " -> ".join(stack + [fn.name])
             raise self.error(TaichiSyntaxError, f"recursion is not supported: ti.func "
                              f"'{fn.name}' calls itself ({chain}); ti.funcs are inlined", node)
-        args = [self.eval(a) for a in node.args]
+        args = self.call_args(node)
         kwargs = {k.arg: self.eval(k.value) for k in node.keywords}
         if fn.bound_self is not None:
             args = [fn.bound_self] + args
