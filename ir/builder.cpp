@@ -101,12 +101,19 @@ Stmt *Builder::arg(int arg_id) {
   return insert(std::move(s));
 }
 
-Stmt *Builder::ret(Stmt *value) {
+Stmt *Builder::ret(Stmt *value) { return ret(std::vector<Stmt *>{value}); }
+
+Stmt *Builder::ret(const std::vector<Stmt *> &values) {
   if (kernel_->ret_type->is_void())
     compile_error(ErrorKind::syntax, "kernel '" + kernel_->name +
                                          "' returns a value but has no return type annotation",
                   loc_);
-  return make<ReturnStmt>({value});
+  if (static_cast<int>(values.size()) != kernel_->ret_count)
+    compile_error(ErrorKind::type, "kernel '" + kernel_->name + "' returns " +
+                                       std::to_string(kernel_->ret_count) + " values, got " +
+                                       std::to_string(values.size()),
+                  loc_);
+  return make<ReturnStmt>(values);
 }
 
 Stmt *Builder::loop_index(Stmt *loop) {

@@ -34,6 +34,7 @@ class Builder {
   Stmt *select(Stmt *cond, Stmt *a, Stmt *b);
   Stmt *arg(int arg_id);
   Stmt *ret(Stmt *value);
+  Stmt *ret(const std::vector<Stmt *> &values);  // a vector/matrix result (kernel ret_count)
   Stmt *loop_index(Stmt *loop);
 
   Stmt *global_ptr(SNode *field, const std::vector<Stmt *> &indices);

@@ -62,6 +62,7 @@ std::unique_ptr<Kernel> clone_kernel(const Kernel &k) {
   auto c = std::make_unique<Kernel>(k.name);
   c->args = k.args;
   c->ret_type = k.ret_type;
+  c->ret_count = k.ret_count;
   c->temp_bytes = k.temp_bytes;
   c->default_ip = k.default_ip;
   c->default_fp = k.default_fp;

@@ -26,6 +26,8 @@ class Kernel {
   std::string name;
   std::vector<KernelArg> args;
   const Type *ret_type = types::void_();
+  // A vector/matrix return: this many values of ret_type (row-major), one result slot each.
+  int ret_count = 1;
   std::unique_ptr<Block> body;
   int64_t temp_bytes = 0;  // size of the temp buffer that carries values between tasks
   const Type *default_ip = types::i32();

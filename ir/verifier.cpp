@@ -129,7 +129,8 @@ class Verifier {
         break;
       }
       case StmtKind::ReturnStmt:
-        if (s->ops.size() != 1) fail(s, "return needs one value");
+        if (static_cast<int>(s->ops.size()) != k_.ret_count)
+          fail(s, "return needs " + std::to_string(k_.ret_count) + " value(s)");
         break;
       default:
         break;

@@ -24,8 +24,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ArgDesc, name, dtype, ndim, slot)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(BindingDesc, kind, index)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(AssertionDesc, message, file, line, num_args, index_check)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PrintDesc, items)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(KernelDesc, name, args, num_arg_slots, ret_type, temp_bytes,
-                                   bindings, tasks, assertions, prints, print_formats)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(KernelDesc, name, args, num_arg_slots, ret_type, ret_count,
+                                   temp_bytes, bindings, tasks, assertions, prints, print_formats)
 
 std::string KernelDesc::to_json() const { return nlohmann::json(*this).dump(1); }
 

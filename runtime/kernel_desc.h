@@ -69,6 +69,7 @@ struct KernelDesc {
   std::vector<ArgDesc> args;
   int num_arg_slots = 0;
   std::string ret_type;  // "void" or a primitive type name
+  int ret_count = 1;     // values of ret_type a vector/matrix return gives (one slot each)
   int64_t temp_bytes = 0;
   std::vector<BindingDesc> bindings;
   std::vector<TaskDesc> tasks;

@@ -92,6 +92,9 @@ void AotModuleBuilder::add_kernel(const std::string &name, const CompiledKernel 
   if (manifest_.kernel(name))
     throw std::invalid_argument("the module has a kernel named '" + name + "' already");
   const rt::KernelDesc &desc = kernel->desc();
+  if (desc.ret_count > 1)
+    throw std::invalid_argument("kernel '" + name + "' returns a vector or matrix: the C API "
+                                "returns scalars (write the result to a field instead)");
   if (args.size() != desc.args.size())
     throw std::invalid_argument("kernel '" + name + "' takes " + std::to_string(desc.args.size()) +
                                 " arguments, described " + std::to_string(args.size()));

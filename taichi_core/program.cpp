@@ -166,6 +166,7 @@ rt::KernelDesc describe(const ir::Kernel &k, int num_trees, std::vector<ir::Sour
   }
   d.num_arg_slots = slots.back();
   d.ret_type = k.ret_type->str();
+  d.ret_count = k.ret_type->is_void() ? 1 : k.ret_count;
   d.temp_bytes = k.temp_bytes;
   d.bindings.push_back({rt::BindingKind::temps, 0});
   d.bindings.push_back({rt::BindingKind::args, 0});
@@ -262,6 +263,11 @@ CompiledKernel *Program::compile(ir::Kernel &k) {
 std::string Program::code_target() const { return backend_->target_id(); }
 
 uint64_t Program::launch(CompiledKernel *kernel, const std::vector<uint64_t> &args) {
+  return launch_all(kernel, args)[0];
+}
+
+std::vector<uint64_t> Program::launch_all(CompiledKernel *kernel,
+                                          const std::vector<uint64_t> &args) {
   const rt::KernelDesc &desc = kernel->desc_;
   if (args.size() != static_cast<size_t>(desc.num_arg_slots))
     throw std::invalid_argument("kernel '" + kernel->name_ + "' takes " +
@@ -290,7 +296,7 @@ uint64_t Program::launch(CompiledKernel *kernel, const std::vector<uint64_t> &ar
     std::string msg = rt::format_assertion(a, r.error_args);
     throw KernelRuntimeError(msg, kernel->assertion_locs_.at(i), a.index_check);
   }
-  return r.value;
+  return std::vector<uint64_t>(r.value, r.value + std::max(desc.ret_count, 1));
 }
 
 }  // namespace qtaichi

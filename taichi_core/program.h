@@ -127,6 +127,8 @@ class Program {
   // (an ndarray: its data pointer, then its shape). Returns the result slot.
   // Throws KernelRuntimeError when the kernel fails.
   uint64_t launch(CompiledKernel *kernel, const std::vector<uint64_t> &args);
+  // The same, with every result slot (a vector/matrix return gives desc().ret_count).
+  std::vector<uint64_t> launch_all(CompiledKernel *kernel, const std::vector<uint64_t> &args);
   void synchronize() { device_->synchronize(); }
 
  private:

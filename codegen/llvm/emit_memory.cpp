@@ -120,12 +120,14 @@ llvm::Value *KernelEmitter::emit_atomic_cas(const AtomicCASStmt *s) {
 
 // The result slot is 64 bits: integers are extended, floats stored as their bits.
 void KernelEmitter::emit_return(const Stmt *s) {
-  llvm::Value *v = value(s->ops[0]);
-  const Type *t = s->ops[0]->ret_type;
-  if (t->is_float()) v = ir_.CreateBitCast(v, ir_.getIntNTy(t->bits()));
-  v = ir_.CreateIntCast(v, ir_.getInt64Ty(), t->is_signed() && !t->is_float());
   auto *result = ir_.CreateLoad(ir_.getPtrTy(), context_field(rt::ContextMember::result));
-  ir_.CreateStore(v, result);
+  for (size_t i = 0; i < s->ops.size(); i++) {  // a vector/matrix: one slot per value
+    llvm::Value *v = value(s->ops[i]);
+    const Type *t = s->ops[i]->ret_type;
+    if (t->is_float()) v = ir_.CreateBitCast(v, ir_.getIntNTy(t->bits()));
+    v = ir_.CreateIntCast(v, ir_.getInt64Ty(), t->is_signed() && !t->is_float());
+    ir_.CreateStore(v, ir_.CreateConstGEP1_64(ir_.getInt64Ty(), result, i));
+  }
 }
 
 }  // namespace qtaichi::codegen

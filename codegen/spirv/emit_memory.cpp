@@ -134,18 +134,21 @@ Id TaskEmitter::emit_atomic_cas(const AtomicCASStmt *s) {
 
 // The result slot is 64 bits: integers are extended, floats stored as their bits.
 void TaskEmitter::emit_return(const Stmt *s) {
-  const Stmt *v = s->ops[0];
-  const Type *t = v->ret_type;
-  Id x = value(v);
-  if (t->is_float()) {
-    Id bits_t = b_.t_int(t->bits(), false);
-    x = b_.op(Op::OpBitcast, bits_t, {x});
-    if (t->bits() == 32) x = b_.op(Op::OpUConvert, u64_, {x});
-  } else {
-    x = emit_cast(x, t, t->is_signed() ? types::i64() : types::u64());
-    if (t->is_signed()) x = b_.op(Op::OpBitcast, u64_, {x});
+  for (size_t i = 0; i < s->ops.size(); i++) {  // a vector/matrix: one slot per value
+    const Stmt *v = s->ops[i];
+    const Type *t = v->ret_type;
+    Id x = value(v);
+    if (t->is_float()) {
+      Id bits_t = b_.t_int(t->bits(), false);
+      x = b_.op(Op::OpBitcast, bits_t, {x});
+      if (t->bits() == 32) x = b_.op(Op::OpUConvert, u64_, {x});
+    } else {
+      x = emit_cast(x, t, t->is_signed() ? types::i64() : types::u64());
+      if (t->is_signed()) x = b_.op(Op::OpBitcast, u64_, {x});
+    }
+    Id at = i == 0 ? result_ : b_.op(Op::OpIAdd, u64_, {result_, b_.c_u64(8 * i)});
+    store_at(at, x, u64_, 8);
   }
-  store_at(result_, x, u64_, 8);
 }
 
 }  // namespace qtaichi::codegen::spirv

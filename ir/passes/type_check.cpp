@@ -104,7 +104,7 @@ class TypeCheck {
       case StmtKind::ReturnStmt:
         if (k_.ret_type->is_void())
           compile_error(ErrorKind::syntax, "kernel '" + k_.name + "' has no return type", s->loc);
-        cast_operand(s, 0, k_.ret_type);
+        for (size_t i = 0; i < s->ops.size(); i++) cast_operand(s, static_cast<int>(i), k_.ret_type);
         break;
       default:
         if (!s->ret_type) infer_ret_type(s, k_);

@@ -81,6 +81,7 @@ void bind_ir(py::module_ &m) {
       .def_property(
           "ret_type", [](const Kernel &k) { return k.ret_type; },
           [](Kernel &k, const Type *t) { k.ret_type = t; }, ref)
+      .def_readwrite("ret_count", &Kernel::ret_count)
       .def_property_readonly("default_ip", [](const Kernel &k) { return k.default_ip; }, ref)
       .def_property_readonly("default_fp", [](const Kernel &k) { return k.default_fp; }, ref)
       .def_readonly("debug", &Kernel::debug)
@@ -107,7 +108,8 @@ void bind_ir(py::module_ &m) {
       .def("binary", &Builder::binary, ref)
       .def("select", &Builder::select, ref)
       .def("arg", &Builder::arg, ref)
-      .def("ret", &Builder::ret, ref)
+      .def("ret", py::overload_cast<Stmt *>(&Builder::ret), ref)
+      .def("ret", py::overload_cast<const std::vector<Stmt *> &>(&Builder::ret), ref)
       .def("loop_index", &Builder::loop_index, ref)
       .def("global_ptr", &Builder::global_ptr, ref)
       .def("external_ptr", &Builder::external_ptr, ref)

@@ -72,6 +72,13 @@ void bind_program(py::module_ &m) {
             return p.launch(k, slots);
           },
           py::arg("kernel"), py::arg("slots"))
+      .def(
+          "launch_all",
+          [](Program &p, CompiledKernel *k, const std::vector<uint64_t> &slots) {
+            py::gil_scoped_release release;
+            return p.launch_all(k, slots);
+          },
+          py::arg("kernel"), py::arg("slots"))
       .def("synchronize", &Program::synchronize);
 }
 

@@ -145,6 +145,7 @@ void check_desc(const Reader &r, const KernelInfo &k, size_t trees, const std::s
     slot += info.ndarray ? 1 + ndim : 1;
   }
   if (d.num_arg_slots != slot) r.fail(path + ".desc.num_arg_slots", "does not match args");
+  if (d.ret_count != 1) r.fail(path + ".desc.ret_count", "the C API returns one value");
   if (d.ret_type != "void" && dtype_bytes(d.ret_type) == 0)
     r.fail(path + ".desc.ret_type", "'" + d.ret_type + "' is not a data type");
   if (d.temp_bytes < 0 || d.temp_bytes > (int64_t(1) << 30))

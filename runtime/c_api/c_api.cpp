@@ -480,7 +480,7 @@ QtiStatus qti_launch_kernel(QtiKernel *k, uint32_t arg_count, const QtiArgument 
     result->kind = scalar_kind(ret);
     int bytes = dtype_bytes(ret);
     bool is_signed = ret[0] == 'i';
-    uint64_t v = r.value;
+    uint64_t v = r.value[0];
     if (result->kind == QTI_ARG_F32) std::memcpy(&result->value.f32, &v, 4);
     else if (result->kind == QTI_ARG_F64) std::memcpy(&result->value.f64, &v, 8);
     else if (result->kind == QTI_ARG_I64) result->value.i64 = static_cast<int64_t>(v);

@@ -63,7 +63,7 @@ LaunchResult CpuDevice::launch(const Executable &exe, const KernelDesc &desc,
   RuntimeContext ctx{};
   ctx.tree_bases = bases.data();
   ctx.args = const_cast<uint64_t *>(args.args);  // compiled code only reads them
-  ctx.result = &out.value;
+  ctx.result = out.value;
   ctx.temps = temps.data();
   ctx.rand_seed = args.rand_seed;
   ctx.launch_id = args.launch_id;

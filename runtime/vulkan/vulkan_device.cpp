@@ -826,7 +826,7 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
   LaunchResult out;
   RuntimeContext done;
   std::memcpy(&done, block, sizeof done);
-  std::memcpy(&out.value, block + lb.result, 8);
+  std::memcpy(out.value, block + lb.result, 8 * static_cast<size_t>(std::max(desc.ret_count, 1)));
   out.error_code = done.error_code;
   std::memcpy(out.error_args, done.error_args, sizeof out.error_args);
   for (const Staged &s : staged)

@@ -60,3 +60,42 @@ def test_many_mixed_args():
         return a + b + c + d + e + f + g
 
     assert k(-1, 2, 0.5, 0.25, 10**12, 7, 0.125) == -1 + 2 + 0.5 + 0.25 + 10**12 + 7 + 0.125
+
+
+def test_kernels_return_vectors_and_matrices():
+    x = ti.field(ti.f32, shape=4)
+    x.from_numpy(np.array([1.0, 2.0, 3.0, 4.0], np.float32))
+
+    @ti.kernel
+    def stats() -> ti.math.vec3:
+        s, lo, hi = 0.0, 1e9, -1e9
+        ti.loop_config(serialize=True)  # lo = min(lo, ...) is not an atomic update
+        for i in range(4):
+            s += x[i]
+            lo = ti.min(lo, x[i])
+            hi = ti.max(hi, x[i])
+        return ti.Vector([s, lo, hi])
+
+    @ti.kernel
+    def rot(a: ti.f32) -> ti.math.mat2:
+        return ti.math.rot2(a)
+
+    @ti.kernel
+    def idx(i: ti.i32) -> ti.types.vector(2, ti.i32):
+        return [i // 3, i % 3]  # a list fills the vector
+
+    v = stats()
+    assert list(v) == [10.0, 1.0, 4.0] and v.n == 3
+    m = rot(0.5).to_numpy()
+    np.testing.assert_allclose(m, [[np.cos(0.5), -np.sin(0.5)], [np.sin(0.5), np.cos(0.5)]],
+                               rtol=1e-6)
+    assert list(idx(-7)) == [-3, 2]
+
+
+def test_a_kernel_returning_a_vector_must_return_one_of_its_shape():
+    @ti.kernel
+    def bad() -> ti.math.vec3:
+        return ti.Vector([1.0, 2.0])
+
+    with pytest.raises(ti.TaichiTypeError):
+        bad()

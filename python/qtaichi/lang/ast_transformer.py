@@ -149,9 +149,15 @@ class KernelTransformer(ExprMixin, CallMixin, MatrixMixin, AssignMixin, LoopMixi
         if node.value is None:
             return
         value = self.eval(node.value)
+        mt = getattr(self, "ret_matrix", None)
+        if mt is not None:  # -> ti.math.vec3 and the like: one value per entry
+            value = self.matrix_value_for(mt(0), value, node)
+            self.set_loc(node)
+            self.builder.ret([self.to_ir(e, node) for e in self.mat_ir(value, node).entries])
+            return
         if isinstance(value, Matrix):
-            raise self.error(TaichiTypeError, f"kernels return scalars, got a "
-                             f"{value.describe()}", node)
+            raise self.error(TaichiTypeError, f"kernel '{self.kernel_name}' returns a scalar "
+                             f"(its annotation), got a {value.describe()}", node)
         value = self.to_ir(value, node)
         self.set_loc(node)
         self.builder.ret(value)

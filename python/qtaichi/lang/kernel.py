@@ -80,7 +80,13 @@ class Kernel:
         ret = self.signature.return_annotation
         ret_type = None
         if ret is not self.signature.empty and ret is not None:
-            ret_type = types.resolve_dtype(self._annotation(ret), cfg.default_ip, cfg.default_fp)
+            ann = self._annotation(ret)
+            if isinstance(ann, MatrixType):  # a vector/matrix: one result slot per entry
+                if ann.n * ann.m > 16:
+                    raise self._error(TaichiTypeError, f"kernel '{self.name}' returns "
+                                      f"{ann.n * ann.m} values; at most 16 (a 4x4 matrix)")
+                return specs, ann
+            ret_type = types.resolve_dtype(ann, cfg.default_ip, cfg.default_fp)
             if ret_type is None:
                 raise self._error(TaichiTypeError, f"kernel '{self.name}' has an unsupported "
                                   f"return annotation {ret!r}")
@@ -116,12 +122,17 @@ class Kernel:
         core = state.core
         kernel = core.create_kernel(self.name)
         kernel.set_loc(parsed.file, parsed.def_line)
-        if ret_type is not None:
+        if isinstance(ret_type, MatrixType):
+            kernel.ret_type = types.resolve_dtype(ret_type.dtype or float, state.config.default_ip,
+                                                  state.config.default_fp)
+            kernel.ret_count = ret_type.n * ret_type.m
+        elif ret_type is not None:
             kernel.ret_type = ret_type
         builder = _core.Builder(kernel)
         params = self._declare_args(kernel, builder, specs, values, keys)
         tr = KernelTransformer(state, builder, self.name, parsed.file, parsed.line_offset,
                                parsed.col_offset, self.func.__globals__, closure_vars(self.func))
+        tr.ret_matrix = ret_type if isinstance(ret_type, MatrixType) else None
         try:
             tr.build_body(parsed.func_def, params)
             return core.compile(kernel)
@@ -204,7 +215,10 @@ class Kernel:
         copies = []
         slots = self._slots(specs, values, copies)
         try:
-            result = state.core.launch(compiled, slots)
+            if isinstance(ret_type, MatrixType):
+                result = state.core.launch_all(compiled, slots)
+            else:
+                result = state.core.launch(compiled, slots)
         except CoreRuntimeError as e:
             raise from_core_runtime_error(e, self.name) from None
         finally:
@@ -213,6 +227,11 @@ class Kernel:
                     original[...] = copy
         if ret_type is None:
             return None
+        if isinstance(ret_type, MatrixType):
+            dtype = types.resolve_dtype(ret_type.dtype or float, state.config.default_ip,
+                                        state.config.default_fp)
+            return Matrix._make([from_slot(v, dtype) for v in result], ret_type.n, ret_type.m,
+                                ret_type.ndim)
         return from_slot(result, ret_type)
 
     @property
