@@ -249,3 +249,28 @@ def test_return_inside_if_and_loops_of_a_func():
     assert out.to_numpy().tolist() == [-1, 0, 1, 2, -1, 0, 5]
     np.testing.assert_allclose(vec.to_numpy(), [[0.6, 0.8], [0.3, 0.4]], rtol=1e-6)
     assert ij.to_numpy().tolist() == [[2, 1], [-1, -1]]
+
+
+@ti.func
+def inner_tail(x):
+    return x * 10
+
+
+@ti.func
+def outer_early(x):
+    if x > 5:
+        return inner_tail(x) + 1  # the inner func's own return is not the outer's
+    y = inner_tail(x)
+    return y - 1
+
+
+def test_a_func_called_inside_an_early_returning_func_keeps_its_own_return():
+    out = ti.field(ti.i32, shape=2)
+
+    @ti.kernel
+    def k():
+        out[0] = outer_early(7)
+        out[1] = outer_early(2)
+
+    k()
+    assert out.to_numpy().tolist() == [71, 19]

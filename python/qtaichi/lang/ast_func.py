@@ -85,6 +85,7 @@ class FuncMixin:
             self.col_offset, self.globals = parsed.col_offset, fn.func.__globals__
             self.closure, self.kernel_name = closure_vars(fn.func), fn.name
             self.scopes, self.depth, self.loops, self.func_result = [{}], 0, [], None
+            self.func_guard = None  # a nested call has its own returns
             assigned = parsed.assigned_names()
             params = fn.signature.parameters
             self.set_loc(parsed.func_def)
