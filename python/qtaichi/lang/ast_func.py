@@ -23,10 +23,29 @@ def may_return(stmt):
     return any(isinstance(n, ast.Return) for n in ast.walk(stmt))
 
 
+def _is_static_test(test):
+    """`if ti.static(...)` / `if static(...)`: only the taken branch is built."""
+    f = test.func if isinstance(test, ast.Call) else None
+    return f is not None and getattr(f, "attr", getattr(f, "id", None)) == "static"
+
+
+def _tail_returns_only(stmts):
+    """Whether every return of `stmts` ends it (or ends a branch of a final static if)."""
+    if not stmts:
+        return True
+    *head, last = stmts
+    if any(may_return(s) for s in head):
+        return False
+    if isinstance(last, ast.Return) or not may_return(last):
+        return True
+    if isinstance(last, ast.If) and _is_static_test(last.test):
+        return _tail_returns_only(last.body) and _tail_returns_only(last.orelse)
+    return False
+
+
 def returns_early(body):
-    """Whether a func body returns anywhere but as its last statement."""
-    return any(may_return(s) for s in body[:-1]) or (
-        bool(body) and not isinstance(body[-1], ast.Return) and may_return(body[-1]))
+    """Whether a func body returns before its end (a return that does not end the body)."""
+    return not _tail_returns_only(body)
 
 
 def _name(name, at=None, ctx=None):
