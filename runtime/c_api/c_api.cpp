@@ -117,7 +117,8 @@ const char *dtype_names[] = {"i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64
 
 std::string dtype_name(QtiDataType t) {
   int i = static_cast<int>(t);
-  if (i < 0 || i >= 10) fail(QTI_ERROR_INVALID_ARGUMENT, "data type " + std::to_string(i) + " is not a QtiDataType");
+  if (i < 0 || i >= 10)
+    fail(QTI_ERROR_INVALID_ARGUMENT, "data type " + std::to_string(i) + " is not a QtiDataType");
   return dtype_names[i];
 }
 
@@ -163,7 +164,8 @@ std::unique_ptr<Device> make_device(QtiArch arch) {
       if (!CudaDevice::available(&why)) fail(QTI_ERROR_UNAVAILABLE, "no CUDA device: " + why);
       return std::make_unique<CudaDevice>();
   }
-  fail(QTI_ERROR_INVALID_ARGUMENT, "arch " + std::to_string(static_cast<int>(arch)) + " is not a QtiArch");
+  fail(QTI_ERROR_INVALID_ARGUMENT,
+       "arch " + std::to_string(static_cast<int>(arch)) + " is not a QtiArch");
 }
 
 const char *arch_name(QtiArch a) {
@@ -505,7 +507,8 @@ QtiStatus qti_field_info(QtiModule *m, const char *name, QtiDataType *dtype, uin
     }
     if (ndim) *ndim = static_cast<uint32_t>(f.shape.size());
     if (shape)
-      for (size_t i = 0; i < 8; i++) shape[i] = i < f.shape.size() ? static_cast<uint32_t>(f.shape[i]) : 0;
+      for (size_t i = 0; i < 8; i++)
+        shape[i] = i < f.shape.size() ? static_cast<uint32_t>(f.shape[i]) : 0;
     if (components) {
       uint32_t c = 1;
       for (int e : f.elem_shape) c *= static_cast<uint32_t>(e);
@@ -537,21 +540,27 @@ QtiStatus qti_allocate_ndarray(QtiRuntime *rt, QtiDataType dtype, uint32_t ndim,
     if (out) *out = nullptr;
     checked(rt, "runtime");
     if (!out) fail(QTI_ERROR_INVALID_ARGUMENT, "out is NULL");
-    if (ndim < 1 || ndim > 8) fail(QTI_ERROR_INVALID_ARGUMENT, "ndim must be 1 to 8, got " + std::to_string(ndim));
-    if (elem_ndim > 2) fail(QTI_ERROR_INVALID_ARGUMENT, "elem_ndim must be 0 to 2, got " + std::to_string(elem_ndim));
+    if (ndim < 1 || ndim > 8)
+      fail(QTI_ERROR_INVALID_ARGUMENT, "ndim must be 1 to 8, got " + std::to_string(ndim));
+    if (elem_ndim > 2)
+      fail(QTI_ERROR_INVALID_ARGUMENT, "elem_ndim must be 0 to 2, got " + std::to_string(elem_ndim));
     if (!shape || (elem_ndim && !elem_shape)) fail(QTI_ERROR_INVALID_ARGUMENT, "shape is NULL");
     auto a = std::make_unique<QtiNdarray>();
     a->rt = rt;
     a->dtype = dtype_name(dtype);
     size_t count = 1;
     auto axis = [&](uint32_t n, const char *what) {
-      if (n == 0 || n > (1u << 31)) fail(QTI_ERROR_INVALID_ARGUMENT, std::string(what) + " extent " + std::to_string(n) + " is out of range");
-      if (count > (size_t(1) << 40) / n) fail(QTI_ERROR_OUT_OF_MEMORY, "ndarray larger than 2^40 elements");
+      if (n == 0 || n > (1u << 31))
+        fail(QTI_ERROR_INVALID_ARGUMENT,
+             std::string(what) + " extent " + std::to_string(n) + " is out of range");
+      if (count > (size_t(1) << 40) / n)
+        fail(QTI_ERROR_OUT_OF_MEMORY, "ndarray larger than 2^40 elements");
       count *= n;
       return static_cast<int64_t>(n);
     };
     for (uint32_t i = 0; i < ndim; i++) a->shape.push_back(axis(shape[i], "shape"));
-    for (uint32_t i = 0; i < elem_ndim; i++) a->elem_shape.push_back(axis(elem_shape[i], "element shape"));
+    for (uint32_t i = 0; i < elem_ndim; i++)
+      a->elem_shape.push_back(axis(elem_shape[i], "element shape"));
     a->bytes = count * static_cast<size_t>(dtype_bytes(a->dtype));
     a->data.assign((a->bytes + 7) / 8, 0);
     std::lock_guard<std::recursive_mutex> lock(rt->mu);
@@ -574,7 +583,8 @@ QtiStatus qti_ndarray_write(QtiNdarray *a, const void *src, size_t bytes) {
     checked(a, "ndarray");
     if (!src) fail(QTI_ERROR_INVALID_ARGUMENT, "src is NULL");
     if (bytes != a->bytes)
-      fail(QTI_ERROR_INVALID_ARGUMENT, std::to_string(bytes) + " bytes given, the ndarray holds " + std::to_string(a->bytes));
+      fail(QTI_ERROR_INVALID_ARGUMENT, std::to_string(bytes) + " bytes given, the ndarray holds " +
+                                           std::to_string(a->bytes));
     std::lock_guard<std::recursive_mutex> lock(a->rt->mu);
     std::memcpy(a->data.data(), src, bytes);
   });
@@ -585,7 +595,8 @@ QtiStatus qti_ndarray_read(QtiNdarray *a, void *dst, size_t bytes) {
     checked(a, "ndarray");
     if (!dst) fail(QTI_ERROR_INVALID_ARGUMENT, "dst is NULL");
     if (bytes != a->bytes)
-      fail(QTI_ERROR_INVALID_ARGUMENT, std::to_string(bytes) + " bytes asked, the ndarray holds " + std::to_string(a->bytes));
+      fail(QTI_ERROR_INVALID_ARGUMENT, std::to_string(bytes) + " bytes asked, the ndarray holds " +
+                                           std::to_string(a->bytes));
     std::lock_guard<std::recursive_mutex> lock(a->rt->mu);
     std::memcpy(dst, a->data.data(), bytes);
   });

@@ -27,8 +27,8 @@ def _find(table, func):
 
 
 # Taichi's builtins handled here: the function -> the CallMixin method that emits it.
-BUILTIN_CALLS = {ops.pow: "call_pow", builtins.pow: "call_pow", ops.select: "call_select", ops.raw_div: "call_raw_div",
-                 ops.raw_mod: "call_raw_mod", ops.rsqrt: "call_rsqrt",
+BUILTIN_CALLS = {ops.pow: "call_pow", builtins.pow: "call_pow", ops.select: "call_select",
+                 ops.raw_div: "call_raw_div", ops.raw_mod: "call_raw_mod", ops.rsqrt: "call_rsqrt",
                  ops.bit_cast: "call_bit_cast", ops.bit_shr: "call_bit_shr",
                  ops.static_assert: "call_static_assert", ops.static_print: "call_static_print",
                  ops.zero: "call_zero", ops.one: "call_one", ops.randn: "call_randn"}
