@@ -274,3 +274,52 @@ def test_a_func_called_inside_an_early_returning_func_keeps_its_own_return():
 
     k()
     assert out.to_numpy().tolist() == [71, 19]
+
+
+def _make_scaler(k):
+    @ti.func
+    def scale(x):
+        return x * k  # k from the enclosing Python function
+
+    return scale
+
+
+def test_funcs_made_in_python_closures_and_data_oriented_members():
+    triple = _make_scaler(3)
+    x = ti.field(ti.f32, shape=4)
+
+    @ti.kernel
+    def run():
+        for i in x:
+            x[i] = triple(i)
+
+    run()
+    assert x.to_numpy().tolist() == [0, 3, 6, 9]
+
+    @ti.data_oriented
+    class Sim:
+        def __init__(self, n):
+            self.n = n
+            self.pos = ti.field(ti.f32, shape=n)
+            self.speed = 2.0
+
+        @ti.func
+        def velocity(self, i):
+            return i * self.speed
+
+        @ti.kernel
+        def step(self, dt: ti.f32):
+            for i in self.pos:
+                self.pos[i] += self.velocity(i) * dt
+
+        @ti.kernel
+        def fill(self, f: ti.template()):
+            for i in f:
+                f[i] = self.n
+
+    sim = Sim(4)
+    sim.step(0.5)
+    assert sim.pos.to_numpy().tolist() == [0, 1, 2, 3]
+    y = ti.field(ti.i32, shape=3)
+    sim.fill(y)
+    assert y.to_numpy().tolist() == [4, 4, 4]
