@@ -37,6 +37,18 @@ CompiledKernel *build(Program &p, SNode *x) {
   return p.compile(*k);
 }
 
+// Exports axpy and the field x into a fresh folder of that name under the temp directory.
+std::filesystem::path export_module(Program &prog, SNode *x, CompiledKernel *axpy,
+                                    const std::string &folder) {
+  auto dir = std::filesystem::temp_directory_path() / folder;
+  std::filesystem::remove_all(dir);
+  AotModuleBuilder module(prog);
+  module.add_kernel("axpy", axpy, {{"a", false, "f32", 0, {}}, {"y", true, "f32", 1, {}}});
+  module.add_field("x", {x}, {});
+  module.save(dir.string());
+  return dir;
+}
+
 uint64_t f32_slot(float v) {
   uint32_t bits;
   std::memcpy(&bits, &v, 4);
@@ -53,12 +65,7 @@ TEST(CApi, AModuleExportedFromCppRunsBitForBitLikeTheJit) {
   Program prog(CompileConfig{});
   SNode *x = prog.open_tree()->root()->dense({0}, {kN})->place(types::f32(), "x");
   CompiledKernel *axpy = build(prog, x);
-  auto dir = std::filesystem::temp_directory_path() / "qtaichi_c_api_test_module";
-  std::filesystem::remove_all(dir);
-  AotModuleBuilder module(prog);
-  module.add_kernel("axpy", axpy, {{"a", false, "f32", 0, {}}, {"y", true, "f32", 1, {}}});
-  module.add_field("x", {x}, {});
-  module.save(dir.string());
+  auto dir = export_module(prog, x, axpy, "qtaichi_c_api_test_module");
 
   std::vector<float> want(kN);
   for (float s : a) {
@@ -143,12 +150,7 @@ TEST(CApi, ConcurrentLaunchesFromSeveralThreadsAllLand) {
   Program prog(CompileConfig{});
   SNode *x = prog.open_tree()->root()->dense({0}, {kN})->place(types::f32(), "x");
   CompiledKernel *axpy = build(prog, x);
-  auto dir = std::filesystem::temp_directory_path() / "qtaichi_c_api_threads_module";
-  std::filesystem::remove_all(dir);
-  AotModuleBuilder module(prog);
-  module.add_kernel("axpy", axpy, {{"a", false, "f32", 0, {}}, {"y", true, "f32", 1, {}}});
-  module.add_field("x", {x}, {});
-  module.save(dir.string());
+  auto dir = export_module(prog, x, axpy, "qtaichi_c_api_threads_module");
 
   QtiRuntime *rt = nullptr;
   ASSERT_EQ(qti_create_runtime(QTI_ARCH_CPU, &rt), QTI_OK);

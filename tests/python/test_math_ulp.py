@@ -36,6 +36,35 @@ def ulp_distance(a, b, dtype):
     return np.abs(line(a) - line(b))
 
 
+def run_pow_and_atan2(dtype, a, b):
+    """x ** y and ti.atan2(y, x) over the pairs (a[i], b[i]) in one kernel, as numpy."""
+    x, y = ti.field(dtype, shape=len(a)), ti.field(dtype, shape=len(a))
+    p, t = ti.field(dtype, shape=len(a)), ti.field(dtype, shape=len(a))
+    x.from_numpy(a)
+    y.from_numpy(b)
+
+    @ti.kernel
+    def k():
+        for i in x:
+            p[i] = x[i] ** y[i]
+            t[i] = ti.atan2(y[i], x[i])
+
+    k()
+    return p.to_numpy(), t.to_numpy()
+
+
+def assert_like_c(what, inputs, got, want, npt, exact=False):
+    """Each result is the C library's: NaN where it gives NaN, else within 2 ulp (or equal) and
+    with its sign (signed zeros included)."""
+    for args, g, w in zip(inputs, got, want):
+        label = f"{what}{tuple(args)!r} = {g!r}, want {w!r}"
+        if np.isnan(w):
+            assert np.isnan(g), label
+        else:
+            near = g == w if exact else ulp_distance(np.array([g]), np.array([w]), npt)[0] <= 2
+            assert near and np.signbit(g) == np.signbit(w), label
+
+
 @pytest.mark.parametrize("dtype", [ti.f32, ti.f64], ids=["f32", "f64"])
 @pytest.mark.parametrize("name,ti_fn,ref_fn,bounds", CASES, ids=[c[0] for c in CASES])
 def test_within_2_ulp(dtype, name, ti_fn, ref_fn, bounds):
@@ -64,22 +93,11 @@ def test_pow_and_atan2_within_2_ulp(dtype):
     rng = np.random.default_rng(7)
     a = rng.uniform(0.01, 10.0, N).astype(npt)
     b = rng.uniform(-8.0, 8.0, N).astype(npt)
-    x, y = ti.field(dtype, shape=N), ti.field(dtype, shape=N)
-    p, t = ti.field(dtype, shape=N), ti.field(dtype, shape=N)
-    x.from_numpy(a)
-    y.from_numpy(b)
-
-    @ti.kernel
-    def k():
-        for i in x:
-            p[i] = x[i] ** y[i]
-            t[i] = ti.atan2(y[i], x[i])
-
-    k()
+    p, t = run_pow_and_atan2(dtype, a, b)
     want_p = np.array([math.pow(float(u), float(v)) for u, v in zip(a, b)]).astype(npt)
     want_t = np.array([math.atan2(float(v), float(u)) for u, v in zip(a, b)]).astype(npt)
-    assert ulp_distance(p.to_numpy(), want_p, npt).max() <= 2
-    assert ulp_distance(t.to_numpy(), want_t, npt).max() <= 2
+    assert ulp_distance(p, want_p, npt).max() <= 2
+    assert ulp_distance(t, want_t, npt).max() <= 2
 
 
 def _c_math(name):
@@ -113,14 +131,8 @@ def test_special_values_follow_the_c_library(dtype, name, ti_fn):
             y[i] = ti_fn(x[i])
 
     k()
-    got = y.to_numpy()
     want = _c_math(name)(xs.astype(np.float64)).astype(npt)
-    for v, g, w in zip(xs, got, want):
-        if np.isnan(w):
-            assert np.isnan(g), f"{name}({v!r}) = {g!r}, want NaN"
-        else:
-            assert ulp_distance(np.array([g]), np.array([w]), npt)[0] <= 2 and \
-                np.signbit(g) == np.signbit(w), f"{name}({v!r}) = {g!r}, want {w!r}"
+    assert_like_c(name, [(v,) for v in xs], y.to_numpy(), want, npt)
 
 
 @pytest.mark.parametrize("dtype", [ti.f32, ti.f64], ids=["f32", "f64"])
@@ -131,27 +143,10 @@ def test_pow_and_atan2_special_values_follow_the_c_library(dtype):
             -3.0, 1e30, -1e30]
     a = np.array([u for u in vals for _ in vals], dtype=npt)
     b = np.array([v for _ in vals for v in vals], dtype=npt)
-    x, y = ti.field(dtype, shape=len(a)), ti.field(dtype, shape=len(a))
-    p, t = ti.field(dtype, shape=len(a)), ti.field(dtype, shape=len(a))
-    x.from_numpy(a)
-    y.from_numpy(b)
-
-    @ti.kernel
-    def k():
-        for i in x:
-            p[i] = x[i] ** y[i]
-            t[i] = ti.atan2(y[i], x[i])
-
-    k()
-    for what, got, want in (("pow", p.to_numpy(), np.power(a.astype(np.float64), b.astype(np.float64))),
-                            ("atan2", t.to_numpy(), np.arctan2(b.astype(np.float64), a.astype(np.float64)))):
-        want = want.astype(npt)
-        for u, v, g, w in zip(a, b, got, want):
-            if np.isnan(w):
-                assert np.isnan(g), f"{what}({u!r}, {v!r}) = {g!r}, want NaN"
-            else:
-                assert ulp_distance(np.array([g]), np.array([w]), npt)[0] <= 2 and \
-                    np.signbit(g) == np.signbit(w), f"{what}({u!r}, {v!r}) = {g!r}, want {w!r}"
+    p, t = run_pow_and_atan2(dtype, a, b)
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    assert_like_c("pow", zip(a, b), p, np.power(a64, b64).astype(npt), npt)
+    assert_like_c("atan2", zip(b, a), t, np.arctan2(b64, a64).astype(npt), npt)
 
 
 @archs.cpu_only("runs the IR math routines (what Vulkan gets) on the CPU, against libm")
@@ -210,8 +205,4 @@ def test_powers_with_a_literal_exponent_follow_the_c_library(dtype):
     got = out.to_numpy()
     for row, e in enumerate((2.0, 1.0, 0.0, -1.0)):
         want = np.array([_c_pow(float(v), e) for v in xs]).astype(npt)
-        for v, g, w in zip(xs, got[row], want):
-            if np.isnan(w):
-                assert np.isnan(g), f"{v!r} ** {e} = {g!r}, want NaN"
-            else:
-                assert g == w and np.signbit(g) == np.signbit(w), f"{v!r} ** {e} = {g!r}, want {w!r}"
+        assert_like_c("pow", [(v, e) for v in xs], got[row], want, npt, exact=True)
