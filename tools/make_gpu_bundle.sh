@@ -25,6 +25,14 @@ rm -rf "$S"/numpy/{tests,*/tests,f2py,distutils,core/include}
 for l in blas/libblas.so.3 lapack/liblapack.so.3 libgfortran.so.5 libquadmath.so.0 libexpat.so.1; do
   cp -L "/usr/lib/x86_64-linux-gnu/$l" "$P/lib/"
 done
+# The core's own shared dependencies beyond glibc (libarchive, nettle and theirs): a bare GPU
+# machine may lack them.
+for l in $(ldd build-device/python/qtaichi/_core*.so | awk '/=> \//{print $3}'); do
+  case "$(basename "$l")" in
+    libc.so*|libm.so*|libpthread.so*|libdl.so*|librt.so*|ld-linux*|libgcc_s.so*|libstdc++.so*) ;;
+    *) cp -L "$l" "$P/lib/" ;;
+  esac
+done
 tar -C "$P" -cJf .devbundle/py.tar.xz .
 tar -C build-device -cJf .devbundle/core.tar.xz python/qtaichi
 rm -rf "$P"
