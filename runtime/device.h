@@ -37,8 +37,6 @@ struct LaunchArgs {
   uint64_t launch_id = 0;
 };
 
-constexpr int kMaxResults = 16;  // a 4x4 matrix
-
 struct LaunchResult {
   uint64_t value[kMaxResults] = {};  // the return value's slots (one for a scalar)
   int32_t error_code = 0;  // 0, or the failed assertion (desc.assertions[error_code - 1])

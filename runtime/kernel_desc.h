@@ -64,12 +64,14 @@ struct PrintDesc {
   bool operator==(const PrintDesc &) const = default;
 };
 
+constexpr int kMaxResults = 16;  // result slots of a launch: a 4x4 matrix
+
 struct KernelDesc {
   std::string name;
   std::vector<ArgDesc> args;
   int num_arg_slots = 0;
   std::string ret_type;  // "void" or a primitive type name
-  int ret_count = 1;     // values of ret_type a vector/matrix return gives (one slot each)
+  int ret_count = 1;     // result slots: 1, or a vector/matrix return's entries (<= kMaxResults)
   int64_t temp_bytes = 0;
   std::vector<BindingDesc> bindings;
   std::vector<TaskDesc> tasks;

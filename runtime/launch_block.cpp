@@ -13,7 +13,7 @@ LaunchBlock::LaunchBlock(const KernelDesc &desc, size_t num_trees) {
   bases = align16(sizeof(RuntimeContext));
   args = bases + 8 * num_trees;
   result = args + 8 * static_cast<size_t>(std::max(desc.num_arg_slots, 1));
-  temps = align16(result + 8 * static_cast<size_t>(std::max(desc.ret_count, 1)));
+  temps = align16(result + 8 * static_cast<size_t>(desc.ret_count));
   total = temps + static_cast<size_t>(std::max<int64_t>(desc.temp_bytes, 8));
   image.assign(total, 0);
 }

@@ -167,6 +167,10 @@ rt::KernelDesc describe(const ir::Kernel &k, int num_trees, std::vector<ir::Sour
   d.num_arg_slots = slots.back();
   d.ret_type = k.ret_type->str();
   d.ret_count = k.ret_type->is_void() ? 1 : k.ret_count;
+  if (d.ret_count < 1 || d.ret_count > rt::kMaxResults)
+    throw ir::CompileError(ir::ErrorKind::type,
+                           "kernel '" + k.name + "' returns " + std::to_string(d.ret_count) +
+                               " values; 1 to " + std::to_string(rt::kMaxResults) + " fit");
   d.temp_bytes = k.temp_bytes;
   d.bindings.push_back({rt::BindingKind::temps, 0});
   d.bindings.push_back({rt::BindingKind::args, 0});
@@ -296,7 +300,7 @@ std::vector<uint64_t> Program::launch_all(CompiledKernel *kernel,
     std::string msg = rt::format_assertion(a, r.error_args);
     throw KernelRuntimeError(msg, kernel->assertion_locs_.at(i), a.index_check);
   }
-  return std::vector<uint64_t>(r.value, r.value + std::max(desc.ret_count, 1));
+  return std::vector<uint64_t>(r.value, r.value + desc.ret_count);
 }
 
 }  // namespace qtaichi

@@ -3,9 +3,9 @@
 #include <nettle/sha2.h>
 
 #include <nlohmann/json.hpp>
-#include <cctype>
 #include <set>
 
+#include "runtime/aot/module_files.h"
 #include "runtime/context.h"
 
 namespace qtaichi::rt::aot {
@@ -97,14 +97,6 @@ class Reader {
  private:
   std::string where_;
 };
-
-bool safe_file_name(const std::string &f) {
-  if (f.empty() || f.size() > 200 || f[0] == '.') return false;
-  for (char c : f)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
-      return false;
-  return true;
-}
 
 DeviceCaps read_caps(const Reader &r, const json &o, const std::string &path) {
   DeviceCaps c;
@@ -235,7 +227,7 @@ Manifest Manifest::from_json(const std::string &text) {
     std::string p = "artifacts[" + std::to_string(i) + "]";
     ArtifactInfo a;
     a.file = r.str(arts[i], "file", p);
-    if (!safe_file_name(a.file)) r.fail(p + ".file", "'" + a.file + "' is not a plain file name");
+    if (!is_plain_file_name(a.file)) r.fail(p + ".file", "'" + a.file + "' is not a plain file name");
     a.sha256 = r.str(arts[i], "sha256", p);
     if (a.sha256.size() != 64 ||
         a.sha256.find_first_not_of("0123456789abcdef") != std::string::npos)

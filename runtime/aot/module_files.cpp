@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -16,14 +17,6 @@ namespace {
 constexpr uint64_t kMaxFileBytes = uint64_t(1) << 30;   // one artifact
 constexpr uint64_t kMaxTotalBytes = uint64_t(4) << 30;  // the whole module
 constexpr size_t kMaxFiles = 100000;
-
-bool plain_name(const std::string &f) {
-  if (f.empty() || f.size() > 200 || f[0] == '.') return false;
-  for (char c : f)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
-      return false;
-  return true;
-}
 
 using ArchivePtr = std::unique_ptr<archive, int (*)(archive *)>;
 
@@ -48,7 +41,7 @@ std::optional<ModuleFiles> ModuleFiles::open(const std::string &path, std::strin
     uint64_t total = 0;
     for (const fs::directory_entry &e : fs::directory_iterator(path, ec)) {
       std::string name = e.path().filename().string();
-      if (!e.is_regular_file(ec) || !plain_name(name)) continue;
+      if (!e.is_regular_file(ec) || !is_plain_file_name(name)) continue;
       uint64_t size = e.file_size(ec);
       if (ec || size > kMaxFileBytes || (total += size) > kMaxTotalBytes || out.files_.size() >= kMaxFiles) {
         *why = "'" + name + "' is too large, or the folder holds too much";
@@ -103,7 +96,7 @@ std::optional<ModuleFiles> ModuleFiles::from_archive(const void *data, size_t si
     if (archive_entry_filetype(entry) == AE_IFDIR) continue;
     // A module archived with its folder: one leading folder is allowed.
     if (auto slash = name.find('/'); slash != std::string::npos) name = name.substr(slash + 1);
-    if (archive_entry_filetype(entry) != AE_IFREG || !plain_name(name)) {
+    if (archive_entry_filetype(entry) != AE_IFREG || !is_plain_file_name(name)) {
       *why = "entry '" + std::string(raw ? raw : "") + "' is not a plain file of the module";
       return std::nullopt;
     }
@@ -133,6 +126,14 @@ std::optional<ModuleFiles> ModuleFiles::from_archive(const void *data, size_t si
     return std::nullopt;
   }
   return out;
+}
+
+bool is_plain_file_name(const std::string &f) {
+  if (f.empty() || f.size() > 200 || f[0] == '.') return false;
+  for (char c : f)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
+      return false;
+  return true;
 }
 
 const std::string *ModuleFiles::find(const std::string &name) const {

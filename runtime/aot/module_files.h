@@ -9,6 +9,10 @@
 
 namespace qtaichi::rt::aot {
 
+// A module's file name: letters, digits, '_', '-', '.'; not starting with '.', no folders (so
+// neither a manifest nor an archive can name a path outside the module).
+bool is_plain_file_name(const std::string &name);
+
 class ModuleFiles {
  public:
   // A folder, or an archive file. On failure *why starts with "no such" when nothing is there.

@@ -230,7 +230,7 @@ LaunchResult CudaDevice::launch(const Executable &exe, const KernelDesc &desc,
       RuntimeContext done{};
       driver_.check(driver_.cuMemcpyDtoH(&done, block, sizeof done), "running " + desc.name);
       driver_.check(driver_.cuMemcpyDtoH(out.value, block + lb.result,
-                                         8 * static_cast<size_t>(std::max(desc.ret_count, 1))),
+                                         8 * static_cast<size_t>(desc.ret_count)),
                     "reading the result");
       out.error_code = done.error_code;
       std::memcpy(out.error_args, done.error_args, sizeof out.error_args);

@@ -1,9 +1,8 @@
 #include "runtime/vulkan/vulkan_device.h"
 
-#include <volk.h>
-
 #include "runtime/host_arrays.h"
 #include "runtime/launch_block.h"
+#include "runtime/vulkan/vulkan_context.h"
 
 #include <algorithm>
 #include <atomic>
@@ -17,264 +16,6 @@
 #include <vector>
 
 namespace qtaichi::rt {
-
-namespace {
-
-void check(VkResult r, const char *what) {
-  if (r != VK_SUCCESS)
-    throw std::runtime_error(std::string("vulkan: ") + what + " failed (VkResult " +
-                             std::to_string(static_cast<int>(r)) + ")");
-}
-
-std::atomic<int64_t> validation_messages{0};
-
-VKAPI_ATTR VkBool32 VKAPI_CALL report(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
-                                      VkDebugUtilsMessageTypeFlagsEXT,
-                                      const VkDebugUtilsMessengerCallbackDataEXT *data, void *) {
-  if (severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT) {
-    validation_messages++;
-    std::fprintf(stderr, "[qtaichi] vulkan validation: %s\n", data->pMessage);
-  }
-  return VK_FALSE;
-}
-
-int type_rank(VkPhysicalDeviceType t) {  // discrete > integrated > virtual > CPU
-  switch (t) {
-    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 0;
-    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 1;
-    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
-    case VK_PHYSICAL_DEVICE_TYPE_CPU: return 3;
-    default: return 4;
-  }
-}
-
-}  // namespace
-
-struct VulkanContext {
-  VkInstance instance = VK_NULL_HANDLE;
-  VkDebugUtilsMessengerEXT messenger = VK_NULL_HANDLE;
-  VkPhysicalDevice physical = VK_NULL_HANDLE;
-  VkDevice device = VK_NULL_HANDLE;
-  VkQueue queue = VK_NULL_HANDLE;
-  uint32_t queue_family = 0;
-  std::string name;
-  DeviceCaps caps;
-  uint32_t host_memory = 0;    // host-visible, coherent: launch blocks, staging
-  uint32_t device_memory = 0;  // device-local (preferred) for fields and ndarrays
-  bool staging = false;        // device_memory is not host-visible: transfers go through copies
-  std::mutex queue_mu;
-  bool software = false;  // a CPU implementation (lavapipe)
-  std::string error;      // empty: usable
-};
-
-namespace {
-
-VulkanContext *create_context() {
-  auto *c = new VulkanContext();  // lives for the process, like the driver it holds
-  auto fail = [&](const std::string &why) {
-    c->error = why;
-    return c;
-  };
-  if (volkInitialize() != VK_SUCCESS)
-    return fail("the Vulkan loader (libvulkan.so.1) is not installed");
-  if (volkGetInstanceVersion() < VK_API_VERSION_1_2)
-    return fail("the Vulkan loader is older than Vulkan 1.2");
-  const char *validate = std::getenv("QTAICHI_VULKAN_VALIDATION");
-  bool validation = validate && std::strcmp(validate, "1") == 0;
-  std::vector<const char *> layers, extensions;
-  if (validation) {
-    layers.push_back("VK_LAYER_KHRONOS_validation");
-    extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
-  }
-  VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
-  app.pApplicationName = "qtaichi";
-  app.apiVersion = VK_API_VERSION_1_2;
-  VkInstanceCreateInfo ici{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
-  ici.pApplicationInfo = &app;
-  ici.enabledLayerCount = static_cast<uint32_t>(layers.size());
-  ici.ppEnabledLayerNames = layers.data();
-  ici.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
-  ici.ppEnabledExtensionNames = extensions.data();
-  if (vkCreateInstance(&ici, nullptr, &c->instance) != VK_SUCCESS)
-    return fail(validation ? "cannot create a Vulkan instance with the validation layer "
-                             "(install vulkan-validationlayers)"
-                           : "cannot create a Vulkan instance");
-  volkLoadInstance(c->instance);
-  if (validation) {
-    VkDebugUtilsMessengerCreateInfoEXT mci{VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
-    mci.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
-                          VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
-    mci.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
-                      VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT;
-    mci.pfnUserCallback = report;
-    vkCreateDebugUtilsMessengerEXT(c->instance, &mci, nullptr, &c->messenger);
-  }
-  uint32_t n = 0;
-  vkEnumeratePhysicalDevices(c->instance, &n, nullptr);
-  std::vector<VkPhysicalDevice> devices(n);
-  vkEnumeratePhysicalDevices(c->instance, &n, devices.data());
-  if (devices.empty()) return fail("no Vulkan device (install a driver, e.g. mesa-vulkan-drivers)");
-  std::vector<VkPhysicalDeviceProperties> props(n);
-  for (uint32_t i = 0; i < n; i++) vkGetPhysicalDeviceProperties(devices[i], &props[i]);
-  std::vector<uint32_t> order(n);
-  for (uint32_t i = 0; i < n; i++) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return type_rank(props[a].deviceType) < type_rank(props[b].deviceType);
-  });
-  uint32_t pick = order[0];
-  if (const char *want = std::getenv("QTAICHI_VULKAN_DEVICE"); want && *want) {
-    std::string w = want;
-    bool found = false;
-    for (uint32_t i = 0; i < n && !found; i++)
-      if (w == std::to_string(i) || std::string(props[i].deviceName).find(w) != std::string::npos) {
-        pick = i;
-        found = true;
-      }
-    if (!found) return fail("QTAICHI_VULKAN_DEVICE=" + w + " matches no Vulkan device");
-  }
-  c->physical = devices[pick];
-  c->name = props[pick].deviceName;
-
-  VkPhysicalDeviceShaderAtomicFloatFeaturesEXT atomic_float{
-      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT};
-  VkPhysicalDeviceVulkan12Features f12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
-  VkPhysicalDeviceVulkan11Features f11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
-  VkPhysicalDeviceFeatures2 f2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
-  uint32_t next = 0;
-  vkEnumerateDeviceExtensionProperties(c->physical, nullptr, &next, nullptr);
-  std::vector<VkExtensionProperties> dev_ext(next);
-  vkEnumerateDeviceExtensionProperties(c->physical, nullptr, &next, dev_ext.data());
-  bool has_atomic_float = std::any_of(dev_ext.begin(), dev_ext.end(), [](auto &e) {
-    return std::strcmp(e.extensionName, VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME) == 0;
-  });
-  f2.pNext = &f11;
-  f11.pNext = &f12;
-  if (has_atomic_float) f12.pNext = &atomic_float;
-  vkGetPhysicalDeviceFeatures2(c->physical, &f2);
-  if (!f12.bufferDeviceAddress) return fail(c->name + " has no buffer device address");
-  if (!f2.features.shaderInt64) return fail(c->name + " has no 64-bit integers in shaders");
-  if (!f12.shaderInt8 || !f2.features.shaderInt16 || !f12.storageBuffer8BitAccess ||
-      !f11.storageBuffer16BitAccess)
-    return fail(c->name + " lacks 8/16-bit integers in shaders");
-  if (!f2.features.shaderFloat64) return fail(c->name + " has no f64 in shaders");
-
-  uint32_t nq = 0;
-  vkGetPhysicalDeviceQueueFamilyProperties(c->physical, &nq, nullptr);
-  std::vector<VkQueueFamilyProperties> qf(nq);
-  vkGetPhysicalDeviceQueueFamilyProperties(c->physical, &nq, qf.data());
-  bool found = false;
-  for (uint32_t i = 0; i < nq && !found; i++)
-    if (qf[i].queueFlags & VK_QUEUE_COMPUTE_BIT) {
-      c->queue_family = i;
-      found = true;
-    }
-  if (!found) return fail(c->name + " has no compute queue");
-
-  // Enable exactly what the generated code uses.
-  VkPhysicalDeviceShaderAtomicFloatFeaturesEXT want_af{
-      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT};
-  want_af.shaderBufferFloat32AtomicAdd = atomic_float.shaderBufferFloat32AtomicAdd;
-  want_af.shaderBufferFloat64AtomicAdd = atomic_float.shaderBufferFloat64AtomicAdd;
-  VkPhysicalDeviceVulkan12Features want12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
-  want12.bufferDeviceAddress = VK_TRUE;
-  want12.shaderInt8 = VK_TRUE;
-  want12.storageBuffer8BitAccess = VK_TRUE;
-  want12.shaderBufferInt64Atomics = f12.shaderBufferInt64Atomics;
-  VkPhysicalDeviceVulkan11Features want11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
-  want11.storageBuffer16BitAccess = VK_TRUE;
-  VkPhysicalDeviceFeatures2 want{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
-  want.features.shaderInt64 = VK_TRUE;
-  want.features.shaderInt16 = VK_TRUE;
-  want.features.shaderFloat64 = VK_TRUE;
-  want.pNext = &want11;
-  want11.pNext = &want12;
-  std::vector<const char *> dev_extensions;
-  if (has_atomic_float) {
-    want12.pNext = &want_af;
-    dev_extensions.push_back(VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME);
-  }
-  float priority = 1.0f;
-  VkDeviceQueueCreateInfo qci{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
-  qci.queueFamilyIndex = c->queue_family;
-  qci.queueCount = 1;
-  qci.pQueuePriorities = &priority;
-  VkDeviceCreateInfo dci{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
-  dci.pNext = &want;
-  dci.queueCreateInfoCount = 1;
-  dci.pQueueCreateInfos = &qci;
-  dci.enabledExtensionCount = static_cast<uint32_t>(dev_extensions.size());
-  dci.ppEnabledExtensionNames = dev_extensions.data();
-  if (vkCreateDevice(c->physical, &dci, nullptr, &c->device) != VK_SUCCESS)
-    return fail("cannot create a Vulkan device on " + c->name);
-  volkLoadDevice(c->device);
-  vkGetDeviceQueue(c->device, c->queue_family, 0, &c->queue);
-
-  // Host-visible, coherent memory for what the host writes every launch; device-local memory
-  // for fields and ndarrays. Where the device-local memory is not host-visible (a discrete GPU
-  // without resizable BAR), transfers go through staging copies; QTAICHI_VULKAN_STAGING=1
-  // takes that path on any device (CI runs it on lavapipe).
-  VkPhysicalDeviceMemoryProperties mp;
-  vkGetPhysicalDeviceMemoryProperties(c->physical, &mp);
-  VkMemoryPropertyFlags host = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
-  // A mappable device-local type counts only with most of the device's memory behind it (a
-  // discrete GPU without resizable BAR maps a 256 MiB window, too small for fields).
-  VkDeviceSize biggest_local = 0;
-  for (uint32_t h = 0; h < mp.memoryHeapCount; h++)
-    if (mp.memoryHeaps[h].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT)
-      biggest_local = std::max(biggest_local, mp.memoryHeaps[h].size);
-  auto find_type = [&](VkMemoryPropertyFlags need, VkDeviceSize min_heap, uint32_t *out) {
-    for (uint32_t i = 0; i < mp.memoryTypeCount; i++)
-      if ((mp.memoryTypes[i].propertyFlags & need) == need &&
-          mp.memoryHeaps[mp.memoryTypes[i].heapIndex].size >= min_heap) {
-        *out = i;
-        return true;
-      }
-    return false;
-  };
-  if (!find_type(host, 0, &c->host_memory)) return fail(c->name + " has no host-visible memory");
-  if (!find_type(VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | host, biggest_local / 2, &c->device_memory) &&
-      !find_type(VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0, &c->device_memory))
-    c->device_memory = c->host_memory;
-  const char *force = std::getenv("QTAICHI_VULKAN_STAGING");
-  c->staging = (mp.memoryTypes[c->device_memory].propertyFlags & host) != host ||
-               (force && std::strcmp(force, "1") == 0);
-
-  DeviceCaps &k = c->caps;
-  k.cas8 = k.cas16 = false;  // SPIR-V atomics are 32 and 64 bits wide
-  k.cas64 = k.atomic_int64 = f12.shaderBufferInt64Atomics;
-  k.atomic_add_f32 = atomic_float.shaderBufferFloat32AtomicAdd;
-  k.atomic_add_f64 = atomic_float.shaderBufferFloat64AtomicAdd;
-  k.atomic_minmax_f32 = k.atomic_minmax_f64 = false;
-  k.int64 = true;
-  k.storage_8_16 = true;
-  k.index_bits = 64;  // buffer device addresses
-  k.max_binding_bytes = props[pick].limits.maxStorageBufferRange;
-  VkPhysicalDeviceSubgroupProperties sub{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
-  VkPhysicalDeviceVulkan12Properties p12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_PROPERTIES};
-  VkPhysicalDeviceProperties2 p2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
-  p2.pNext = &sub;
-  sub.pNext = &p12;
-  vkGetPhysicalDeviceProperties2(c->physical, &p2);
-  k.subgroup_size = static_cast<int>(sub.subgroupSize);
-  // llvmpipe ends every shader invocation after 65535 loop iterations, all loops together.
-  if (p12.driverID == VK_DRIVER_ID_MESA_LLVMPIPE) k.max_loop_iterations = 65535;
-  // Vulkan's precision rules allow sin 2^-11 off and exp 3 + 2|x| ulp, and drivers use them.
-  k.accurate_math = false;
-  k.preserve_inf_nan_f32 = p12.shaderSignedZeroInfNanPreserveFloat32;
-  k.preserve_inf_nan_f64 = p12.shaderSignedZeroInfNanPreserveFloat64;
-  k.preserve_denorm_f32 = p12.shaderDenormPreserveFloat32;
-  k.preserve_denorm_f64 = p12.shaderDenormPreserveFloat64;
-  c->software = props[pick].deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
-  return c;
-}
-
-VulkanContext &context_or_throw() {
-  static VulkanContext *c = create_context();
-  if (!c->error.empty()) throw std::runtime_error("no Vulkan device: " + c->error);
-  return *c;
-}
-
-}  // namespace
 
 int64_t VulkanDevice::validation_messages() { return rt::validation_messages.load(); }
 
@@ -332,14 +73,14 @@ struct VulkanDevice::Batch {
     VkCommandPoolCreateInfo pci{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
     pci.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
     pci.queueFamilyIndex = vk.queue_family;
-    check(vkCreateCommandPool(device, &pci, nullptr, &pool), "vkCreateCommandPool");
+    check_vk(vkCreateCommandPool(device, &pci, nullptr, &pool), "vkCreateCommandPool");
     VkFenceCreateInfo fci{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-    check(vkCreateFence(device, &fci, nullptr, &fence), "vkCreateFence");
+    check_vk(vkCreateFence(device, &fci, nullptr, &fence), "vkCreateFence");
     VkCommandBufferAllocateInfo cai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
     cai.commandPool = pool;
     cai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
     cai.commandBufferCount = 1;
-    check(vkAllocateCommandBuffers(device, &cai, &cb), "vkAllocateCommandBuffers");
+    check_vk(vkAllocateCommandBuffers(device, &cai, &cb), "vkAllocateCommandBuffers");
   }
   ~Batch() {
     try {
@@ -358,7 +99,7 @@ struct VulkanDevice::Batch {
     if (!has_work) {
       VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
       bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-      check(vkBeginCommandBuffer(cb, &bi), "vkBeginCommandBuffer");
+      check_vk(vkBeginCommandBuffer(cb, &bi), "vkBeginCommandBuffer");
       has_work = true;
     } else {
       barrier();
@@ -384,7 +125,7 @@ struct VulkanDevice::Batch {
     host.dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_HOST_WRITE_BIT;
     vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0,
                          1, &host, 0, nullptr, 0, nullptr);
-    check(vkEndCommandBuffer(cb), "vkEndCommandBuffer");
+    check_vk(vkEndCommandBuffer(cb), "vkEndCommandBuffer");
     VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
     si.commandBufferCount = 1;
     si.pCommandBuffers = &cb;
@@ -399,7 +140,7 @@ struct VulkanDevice::Batch {
     used = 0;
     std::vector<Deferred> done;
     done.swap(deferred);
-    check(r, "running kernels");
+    check_vk(r, "running kernels");
     for (const Deferred &d : done) {
       int32_t code;
       std::memcpy(&code, blocks->mapped + d.block + offsetof(RuntimeContext, error_code), 4);
@@ -490,9 +231,6 @@ void VulkanDevice::synchronize() {
   batch_->flush_locked();
 }
 
-// Launches still recorded may use a buffer or memory the host is about to touch.
-void VulkanDevice::wait_for_launches() { synchronize(); }
-
 std::string VulkanDevice::name() const {
   return "vulkan (" + vk_.name + (vk_.staging ? ", staged transfers" : "") + ")";
 }
@@ -516,7 +254,7 @@ VulkanDevice::Buffer *VulkanDevice::make_buffer(size_t bytes, bool host) {
   bci.size = b->bytes;
   bci.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
               VK_BUFFER_USAGE_TRANSFER_DST_BIT | VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT;
-  check(vkCreateBuffer(vk_.device, &bci, nullptr, &b->buffer), "vkCreateBuffer");
+  check_vk(vkCreateBuffer(vk_.device, &bci, nullptr, &b->buffer), "vkCreateBuffer");
   VkMemoryRequirements req;
   vkGetBufferMemoryRequirements(vk_.device, b->buffer, &req);
   VkMemoryAllocateFlagsInfo flags{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_FLAGS_INFO};
@@ -526,15 +264,15 @@ VulkanDevice::Buffer *VulkanDevice::make_buffer(size_t bytes, bool host) {
   mai.allocationSize = req.size;
   bool mapped = host || !vk_.staging;
   mai.memoryTypeIndex = host ? vk_.host_memory : vk_.device_memory;
-  check(vkAllocateMemory(vk_.device, &mai, nullptr, &b->memory),
+  check_vk(vkAllocateMemory(vk_.device, &mai, nullptr, &b->memory),
         ("allocating " + std::to_string(req.size) + " bytes").c_str());
-  check(vkBindBufferMemory(vk_.device, b->buffer, b->memory, 0), "vkBindBufferMemory");
+  check_vk(vkBindBufferMemory(vk_.device, b->buffer, b->memory, 0), "vkBindBufferMemory");
   VkBufferDeviceAddressInfo ai{VK_STRUCTURE_TYPE_BUFFER_DEVICE_ADDRESS_INFO};
   ai.buffer = b->buffer;
   b->address = vkGetBufferDeviceAddress(vk_.device, &ai);
   if (mapped) {
     void *p = nullptr;
-    check(vkMapMemory(vk_.device, b->memory, 0, VK_WHOLE_SIZE, 0, &p), "vkMapMemory");
+    check_vk(vkMapMemory(vk_.device, b->memory, 0, VK_WHOLE_SIZE, 0, &p), "vkMapMemory");
     b->mapped = static_cast<uint8_t *>(p);
     std::memset(b->mapped, 0, b->bytes);
   } else {
@@ -551,12 +289,12 @@ Allocation VulkanDevice::allocate(size_t bytes) {
 }
 
 void VulkanDevice::free(Allocation a) {
-  wait_for_launches();
+  synchronize();  // a recorded launch may still use the buffer
   memory_.remove(a.id);
 }
 
 VulkanDevice::Buffer *VulkanDevice::idle(Allocation a, size_t offset, size_t bytes) {
-  wait_for_launches();
+  synchronize();  // the host is about to touch memory a recorded launch may use
   return memory_.checked(a, offset, bytes).get();
 }
 
@@ -697,13 +435,13 @@ std::unique_ptr<Executable> VulkanDevice::load(const std::string &artifact,
   VkPipelineLayoutCreateInfo lci{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
   lci.pushConstantRangeCount = 1;
   lci.pPushConstantRanges = &range;
-  check(vkCreatePipelineLayout(vk_.device, &lci, nullptr, &exe->layout), "vkCreatePipelineLayout");
+  check_vk(vkCreatePipelineLayout(vk_.device, &lci, nullptr, &exe->layout), "vkCreatePipelineLayout");
   for (size_t i = 0; i < modules.size(); i++) {
     VkShaderModuleCreateInfo sci{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
     sci.codeSize = modules[i].size() * 4;
     sci.pCode = modules[i].data();
     VkShaderModule sm;
-    check(vkCreateShaderModule(vk_.device, &sci, nullptr, &sm), "vkCreateShaderModule");
+    check_vk(vkCreateShaderModule(vk_.device, &sci, nullptr, &sm), "vkCreateShaderModule");
     VkComputePipelineCreateInfo cci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
     cci.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
     cci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
@@ -713,7 +451,7 @@ std::unique_ptr<Executable> VulkanDevice::load(const std::string &artifact,
     VkPipeline p;
     VkResult r = vkCreateComputePipelines(vk_.device, pipeline_cache_->cache, 1, &cci, nullptr, &p);
     vkDestroyShaderModule(vk_.device, sm, nullptr);
-    check(r, ("creating the pipeline of " + tasks[i].symbol).c_str());
+    check_vk(r, ("creating the pipeline of " + tasks[i].symbol).c_str());
     exe->pipelines.push_back(p);
     // The module's LocalSize, which the SPIR-V backend records as the task's block_dim.
     exe->workgroup.push_back(std::max(1, tasks[i].block_dim));
@@ -826,7 +564,7 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
   LaunchResult out;
   RuntimeContext done;
   std::memcpy(&done, block, sizeof done);
-  std::memcpy(out.value, block + lb.result, 8 * static_cast<size_t>(std::max(desc.ret_count, 1)));
+  std::memcpy(out.value, block + lb.result, 8 * static_cast<size_t>(desc.ret_count));
   out.error_code = done.error_code;
   std::memcpy(out.error_args, done.error_args, sizeof out.error_args);
   for (const Staged &s : staged)

@@ -12,7 +12,7 @@
 
 namespace qtaichi::rt {
 
-struct VulkanContext;  // instance, device, queue: one per process (vulkan_device.cpp)
+struct VulkanContext;  // instance, device, queue: one per process (vulkan_context.h)
 
 class VulkanDevice : public Device {
  public:
@@ -59,7 +59,6 @@ class VulkanDevice : public Device {
   Buffer *make_buffer(size_t bytes, bool host);
   Buffer *staging_buffer(size_t bytes);
   size_t reserve_block(size_t bytes);  // a launch block's offset in the batch's blocks
-  void wait_for_launches();
 
   VulkanContext &vk_;
   AllocationTable<std::unique_ptr<Buffer>> memory_;  // initialized where Buffer is complete

@@ -131,12 +131,10 @@ def rsqrt(x):
 
 
 def bit_cast(x, dtype):
-    src = np.array(x)
+    """The bits of x (a Python number, taken at dtype's width) read as dtype."""
     target = np.dtype(types.to_numpy_dtype(dtype))
-    if src.dtype.itemsize != target.itemsize:
-        src = src.astype({4: np.float32 if isinstance(x, float) else np.int32,
-                          8: np.float64 if isinstance(x, float) else np.int64}[target.itemsize])
-    return src.view(target).item()
+    kind = {4: (np.float32, np.int32), 8: (np.float64, np.int64)}[target.itemsize]
+    return np.array(x, dtype=kind[0] if isinstance(x, float) else kind[1]).view(target).item()
 
 
 def bit_shr(x, n):
