@@ -18,7 +18,11 @@ struct Target : rt::DeviceCaps {
   Arch arch = Arch::cpu;
 
   Target() = default;
-  Target(Arch a, const rt::DeviceCaps &caps) : rt::DeviceCaps(caps), arch(a) {}
+  // SPIR-V's math instructions are never trusted (Vulkan allows sin 2^-11 off; there is no f64
+  // math at all): a Vulkan target always gets lower_math's routines.
+  Target(Arch a, const rt::DeviceCaps &caps) : rt::DeviceCaps(caps), arch(a) {
+    if (a == Arch::vulkan) accurate_math = false;
+  }
 
   bool has_cas(int bits) const {
     return bits == 32 || (bits == 8 && cas8) || (bits == 16 && cas16) || (bits == 64 && cas64);

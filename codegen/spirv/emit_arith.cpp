@@ -1,7 +1,6 @@
 // Types, constants, unary and binary operations, casts.
 #include <spirv/unified1/GLSL.std.450.h>
 
-#include <limits>
 
 #include "codegen/spirv/task_emitter.h"
 #include "ir/error.h"
@@ -86,34 +85,6 @@ Id TaskEmitter::emit_round(Id a, const Type *t) {
   return b_.op(Op::OpFAdd, ft, {tr, step});
 }
 
-// C's pow on top of GLSL's (defined for x > 0 only): the sign for a negative base and an odd
-// integer exponent, NaN for a negative base and a fractional one, pow(0, y) and pow(x, 0).
-Id TaskEmitter::emit_pow(Id a, Id y, const Type *t) {
-  Id ft = type_of(t);
-  int bits = t->bits();
-  auto c = [&](double v) { return b_.c_float(ft, bits, v); };
-  Id ax = glsl(GLSLstd450FAbs, ft, {a});
-  Id p = glsl(GLSLstd450Pow, ft, {ax, y});
-  Id y_int = b_.op(Op::OpFOrdEqual, bool_, {glsl(GLSLstd450Trunc, ft, {y}), y});
-  Id half = b_.op(Op::OpFMul, ft, {y, c(0.5)});
-  Id y_odd = b_.op(Op::OpLogicalAnd, bool_,
-                   {y_int, b_.op(Op::OpFUnordNotEqual, bool_, {glsl(GLSLstd450Trunc, ft, {half}), half})});
-  Id neg = b_.op(Op::OpFOrdLessThan, bool_, {a, c(0.0)});
-  Id signed_p = b_.op(Op::OpSelect, ft, {b_.op(Op::OpLogicalAnd, bool_, {neg, y_odd}),
-                                          b_.op(Op::OpFNegate, ft, {p}), p});
-  Id nan = c(std::numeric_limits<double>::quiet_NaN());
-  Id r = b_.op(Op::OpSelect, ft, {b_.op(Op::OpLogicalAnd, bool_,
-                                         {neg, b_.op(Op::OpLogicalNot, bool_, {y_int})}), nan, signed_p});
-  // x == 0: 0 for y > 0, inf for y < 0 (signed for odd y)
-  Id zero = b_.op(Op::OpFOrdEqual, bool_, {a, c(0.0)});
-  Id zr = b_.op(Op::OpSelect, ft, {b_.op(Op::OpFOrdLessThan, bool_, {y, c(0.0)}),
-                                    c(std::numeric_limits<double>::infinity()), c(0.0)});
-  zr = b_.op(Op::OpSelect, ft, {y_odd, b_.op(Op::OpFMul, ft, {zr, glsl(GLSLstd450FSign, ft, {a})}), zr});
-  // copysign for -0.0 ** odd: FSign(-0.0) is -0.0, which would make 0 * -0 = -0: fine.
-  r = b_.op(Op::OpSelect, ft, {zero, zr, r});
-  return b_.op(Op::OpSelect, ft, {b_.op(Op::OpFOrdEqual, bool_, {y, c(0.0)}), c(1.0), r});
-}
-
 // Leading zeros (the width for 0), from FindUMsb on 32 bits.
 Id TaskEmitter::emit_clz(Id a, const Type *t) {
   int bits = t->bits();
@@ -137,16 +108,6 @@ Id TaskEmitter::emit_clz(Id a, const Type *t) {
   return t == types::i32() ? r : emit_cast(r, types::i32(), t);
 }
 
-namespace {
-// GLSL.std.450's transcendental functions take 16/32-bit floats only.
-void require_f32(const Type *t, const char *what, const SourceLoc &loc) {
-  if (t->kind() == PrimKind::f64)
-    throw CompileError(ErrorKind::type,
-                       std::string(what) + " on f64 is not available on vulkan (Vulkan's "
-                       "GLSL.std.450 has it for f32 only): cast to f32, or run on cpu or cuda",
-                       loc);
-}
-}  // namespace
 
 // Float division and remainder with a zero divisor give IEEE results without the driver ever
 // seeing a zero divisor: Vulkan leaves x / 0 undefined unless the device keeps infinities and
@@ -253,26 +214,14 @@ Id TaskEmitter::emit_unary(const UnaryOpStmt *s) {
   const Type *from = s->operand()->ret_type;
   Id t = type_of(s->ret_type);
   switch (s->op) {
-    case UnaryOp::sin: case UnaryOp::cos: case UnaryOp::tan: case UnaryOp::asin:
-    case UnaryOp::acos: case UnaryOp::exp: case UnaryOp::log: case UnaryOp::tanh:
-      require_f32(from, unary_op_name(s->op), s->loc);
-      break;
-    default:
-      break;
-  }
-  switch (s->op) {
     case UnaryOp::neg: return b_.op(from->is_float() ? Op::OpFNegate : Op::OpSNegate, t, {a});
     case UnaryOp::bit_not: return b_.op(Op::OpNot, t, {a});
     case UnaryOp::logic_not: return to_i32(b_.op(Op::OpLogicalNot, bool_, {truthy(a, from)}));
     case UnaryOp::sqrt: return glsl(GLSLstd450Sqrt, t, {a});
-    case UnaryOp::sin: return glsl(GLSLstd450Sin, t, {a});
-    case UnaryOp::cos: return glsl(GLSLstd450Cos, t, {a});
-    case UnaryOp::tan: return glsl(GLSLstd450Tan, t, {a});
-    case UnaryOp::asin: return glsl(GLSLstd450Asin, t, {a});
-    case UnaryOp::acos: return glsl(GLSLstd450Acos, t, {a});
-    case UnaryOp::exp: return glsl(GLSLstd450Exp, t, {a});
-    case UnaryOp::log: return glsl(GLSLstd450Log, t, {a});
-    case UnaryOp::tanh: return glsl(GLSLstd450Tanh, t, {a});
+    case UnaryOp::sin: case UnaryOp::cos: case UnaryOp::tan: case UnaryOp::asin:
+    case UnaryOp::acos: case UnaryOp::exp: case UnaryOp::log: case UnaryOp::tanh:
+      throw CompileError(ErrorKind::internal, std::string(unary_op_name(s->op)) +
+                         " reaches the SPIR-V backend only through lower_math", s->loc);
     case UnaryOp::floor: return glsl(GLSLstd450Floor, t, {a});
     case UnaryOp::ceil: return glsl(GLSLstd450Ceil, t, {a});
     case UnaryOp::round: return emit_round(a, from);
@@ -327,18 +276,15 @@ Id TaskEmitter::emit_binary(const BinaryOpStmt *s) {
     case BinaryOp::mod:
       throw CompileError(ErrorKind::internal, "'//' and '%' reach the backend only through lower_arith", s->loc);
     case BinaryOp::pow:
-      if (fl) {
-        require_f32(lt, "**", s->loc);
-        return emit_pow(a, b, lt);
-      }
-      throw CompileError(ErrorKind::internal, "integer ** reaches the backend only through lower_arith", s->loc);
+      throw CompileError(ErrorKind::internal, "** reaches the backend only through lower_math "
+                         "(floats) or lower_arith (integers)", s->loc);
     case BinaryOp::min:
       return glsl(fl ? GLSLstd450NMin : sg ? GLSLstd450SMin : GLSLstd450UMin, ot, {a, b});
     case BinaryOp::max:
       return glsl(fl ? GLSLstd450NMax : sg ? GLSLstd450SMax : GLSLstd450UMax, ot, {a, b});
     case BinaryOp::atan2:
-      require_f32(lt, "atan2", s->loc);
-      return glsl(GLSLstd450Atan2, t, {a, b});
+      throw CompileError(ErrorKind::internal, "atan2 reaches the backend only through lower_math",
+                         s->loc);
     case BinaryOp::bit_and: return b_.op(Op::OpBitwiseAnd, t, {a, b});
     case BinaryOp::bit_or: return b_.op(Op::OpBitwiseOr, t, {a, b});
     case BinaryOp::bit_xor: return b_.op(Op::OpBitwiseXor, t, {a, b});

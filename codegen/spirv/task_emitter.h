@@ -47,7 +47,6 @@ class TaskEmitter {
   Id emit_round(Id a, const ir::Type *t);
   Id emit_float_division(Op op, Id x, Id y, const ir::Type *t);
   Id emit_fmod(Id x, Id y, const ir::Type *t);
-  Id emit_pow(Id a, Id b, const ir::Type *t);
   Id emit_clz(Id a, const ir::Type *t);
 
   // ---- emit_memory.cpp ----

@@ -233,7 +233,8 @@ VulkanContext *create_context() {
   k.subgroup_size = static_cast<int>(sub.subgroupSize);
   // llvmpipe ends every shader invocation after 65535 loop iterations, all loops together.
   if (p12.driverID == VK_DRIVER_ID_MESA_LLVMPIPE) k.max_loop_iterations = 65535;
-  // Vulkan's precision rules allow sin 2^-11 off and exp 3 + 2|x| ulp, and drivers use them.
+  // Vulkan's precision rules allow sin 2^-11 off and exp 3 + 2|x| ulp, and drivers use them
+  // (ir::Target also says so for every Vulkan target).
   k.accurate_math = false;
   k.preserve_inf_nan_f32 = p12.shaderSignedZeroInfNanPreserveFloat32;
   k.preserve_inf_nan_f64 = p12.shaderSignedZeroInfNanPreserveFloat64;
