@@ -9,7 +9,8 @@ DEBS     := cmake ninja-build g++ ccache llvm-19-dev libgtest-dev \
             python3-dev python3-venv python3-numpy python3-pytest python3-pybind11 pybind11-dev \
             python3-pil nlohmann-json3-dev zlib1g-dev libzstd-dev libxml2-dev libedit-dev libffi-dev \
             libvulkan-dev libvulkan-volk-dev spirv-headers spirv-tools mesa-vulkan-drivers \
-            vulkan-validationlayers libarchive-dev nettle-dev pkg-config libstb-dev libglfw3-dev xvfb xauth
+            vulkan-validationlayers libarchive-dev nettle-dev pkg-config libstb-dev libglfw3-dev xvfb xauth \
+            ffmpeg fonts-dejavu-core
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 JOBS     ?= $(shell nproc)
 

@@ -40,6 +40,11 @@ from qtaichi.lang.runtime import current_cfg as _current_cfg
 from qtaichi.lang import impl  # noqa: F401 - ti.lang.impl.current_cfg()
 from qtaichi import math, types  # noqa: E402 - ti.types / ti.math namespaces
 from qtaichi import aot  # noqa: E402 - ti.aot.Module
+from qtaichi import tools  # noqa: E402 - ti.tools (Pillow and ffmpeg are used on first call)
+# Older Taichi's top-level spelling of the image tools (Taichi 1.7 has only ti.tools.*).
+from qtaichi.tools import imread, imresize, imshow, imwrite  # noqa: E402
+from qtaichi import ui  # noqa: E402 - ti.ui (GGUI); ti.GUI below
+from qtaichi.ui import GUI, hex_to_rgb, rgb_to_hex  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -11,6 +11,7 @@ void bind_program(pybind11::module_ &m);  // bind_program.cpp: Program, Compiled
 void bind_field_access(pybind11::module_ &m);  // bind_field_access.cpp: Python-scope access
 void bind_quant(pybind11::module_ &m);       // bind_quant.cpp: quant types, bit-level layout
 void bind_aot(pybind11::module_ &m);     // bind_aot.cpp: ahead-of-time module export
+void bind_gui(pybind11::module_ &m);     // bind_gui.cpp: ti.GUI / ti.ui pixels and windows
 void bind_errors(pybind11::module_ &m);   // module.cpp: C++ exceptions -> Python
 
 }  // namespace qtaichi::python

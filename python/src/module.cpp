@@ -67,4 +67,5 @@ PYBIND11_MODULE(_core, m) {
   bind_field_access(m);
   bind_quant(m);  // extends SNode and CompileConfig
   bind_aot(m);
+  bind_gui(m);
 }
