@@ -63,10 +63,11 @@ template <class Fn>
 void layout(const std::string &text, float size, Fn fn, float *width = nullptr,
             float *height = nullptr) {
   const Font &f = font();
-  float scale = stbtt_ScaleForPixelHeight(&f.info, size);
+  float scale = stbtt_ScaleForMappingEmToPixels(&f.info, size);  // size = em, as CSS and FreeType
   int ascent, descent, gap;
   stbtt_GetFontVMetrics(&f.info, &ascent, &descent, &gap);
-  float line = (ascent - descent + gap) * scale, base = ascent * scale;
+  // Ascender rounded up to whole pixels, as FreeType reports it: the baseline sits on a row.
+  float line = (ascent - descent + gap) * scale, base = std::ceil(ascent * scale);
   float pen = 0, widest = 0;
   int prev = 0, lines = 1;
   for (size_t i = 0; i < text.size();) {

@@ -7,8 +7,9 @@
 
 namespace qtaichi::gui {
 
-// Draws UTF-8 `text` with its top-left corner at (x, y) in [0, 1]^2 (y up), `size` pixels
-// tall; '\n' starts a new line. Throws std::runtime_error when no font can be loaded.
+// Draws UTF-8 `text` with its top-left corner (the first line's ascender) at (x, y) in
+// [0, 1]^2 (y up), `size` pixels per em (a font size as CSS and FreeType mean it); '\n' starts
+// a new line. Throws std::runtime_error when no font can be loaded.
 void draw_text(Image &img, const std::string &text, float x, float y, float size, Rgb color);
 
 // Width and height in pixels that draw_text would cover (for widget layout).
