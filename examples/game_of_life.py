@@ -160,7 +160,8 @@ def main():
                     "j, instead of one ti.ndrange loop")
     ap.add_argument("--word", type=int, choices=[32, 64], default=32,
                     help="cells per container word of the 1-bit grid")
-    ap.add_argument("--out", default="out/life.png", help="PNG of the final state")
+    ap.add_argument("--out", default=None, help="PNG of the final state (default: a window "
+                    "showing every generation, or out/life.png without a display)")
     ap.add_argument("--frames", type=int, default=0,
                     help="also write this many evenly spaced frames (out_0000.png, ...)")
     ap.add_argument("--arch", choices=["cpu", "cuda", "vulkan", "gpu"], default="cpu",
@@ -170,9 +171,14 @@ def main():
         ap.error(f"--n must be a positive multiple of {args.word}")
 
     ti.init(arch=getattr(ti, args.arch))
+    gui = None
+    if args.out is None:
+        gui = ti.GUI("Game of Life", res=512)
+        if gui.headless:
+            gui, args.out = None, "out/life.png"
     life = U8Life(args.n, args.rows) if args.u8 else QuantLife(args.n, args.word)
     life.load(initial_state(args.n, args.start, args.seed))
-    stem, ext = os.path.splitext(args.out)
+    stem, ext = os.path.splitext(args.out or "out/life.png")
     frame_steps = set(np.linspace(0, args.steps, args.frames).round().astype(int)) \
         if args.frames > 0 else set()
 
@@ -180,6 +186,11 @@ def main():
     life.load(initial_state(args.n, args.start, args.seed))
     elapsed, frame = 0.0, 0
     for step in range(args.steps + 1):
+        if gui is not None:
+            if not gui.running:
+                break
+            gui.set_image(np.where(life.state() > 0, 1.0, 0.1).astype(np.float32))
+            gui.show()
         if step in frame_steps:
             save_png(life.state(), f"{stem}_{frame:04d}{ext}")
             frame += 1
@@ -191,13 +202,15 @@ def main():
         elapsed += time.perf_counter() - start
 
     state = life.state()
-    save_png(state, args.out)
-    updates = args.n * args.n * args.steps / max(elapsed, 1e-9)
+    if args.out:
+        save_png(state, args.out)
+    updates = args.n * args.n * max(step, 1) / max(elapsed, 1e-9)
     kind = f"u8 per cell ({'row loops' if args.rows else 'ti.ndrange'})" if args.u8 else f"1-bit quant, bit_vectorize, {args.word}-bit words"
-    print(f"{kind}: {args.n}x{args.n}, {args.steps} steps, {life.bits_per_cell:.2f} bits per "
-          f"cell, {elapsed * 1e3 / max(args.steps, 1):.3f} ms per step, "
+    print(f"{kind}: {args.n}x{args.n}, {step} steps, {life.bits_per_cell:.2f} bits per "
+          f"cell, {elapsed * 1e3 / max(step, 1):.3f} ms per step, "
           f"{updates / 1e9:.3f} G cell-updates/s, {int(state.sum())} alive")
-    print(f"wrote {args.out}" + (f" and {frame} frames" if frame else ""))
+    if args.out:
+        print(f"wrote {args.out}" + (f" and {frame} frames" if frame else ""))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""3D MLS-MPM with quantized particles (the QuanTaichi paper's scheme), headless.
+"""3D MLS-MPM with quantized particles (the QuanTaichi paper's scheme), shown with ti.ui.
 
 Four cubes -- elastic jelly, water, a stiffer rubber and plastic snow -- fall under gravity,
 hit the floor and each other. The same kernels run on two particle layouts; only the field
@@ -45,11 +45,10 @@ largest entry and fails if any entry came within 5% of the bound. Velocities: fl
 exponent covers 2^-62..2^64, the 18 magnitude bits give the largest component a relative step
 of 2^-18.
 
-    .venv/bin/python examples/mpm3d_quant.py                 # quantized, PNGs in out/mpm3d
-    .venv/bin/python examples/mpm3d_quant.py --compare       # f32 and quant side by side
+    .venv/bin/python examples/mpm3d_quant.py            # quantized: a window, or out/mpm3d/*.png
+    .venv/bin/python examples/mpm3d_quant.py --compare  # f32 and quant side by side
 """
 import argparse
-import os
 import time
 
 import numpy as np
@@ -249,58 +248,44 @@ def initial_particles(n, seed=0):
     return np.concatenate(pos).astype(np.float32), np.concatenate(mat).astype(np.int32)
 
 
-def render(x, material, floor=0.0, size=512):
-    """Orthographic view from a raised camera turned 35 degrees: the floor as a grey square,
-    particles coloured by material and darkened with depth, nearer ones drawn last."""
-    yaw, pitch = np.radians(35), np.radians(22)
-    cy, sy, cp, sp = np.cos(yaw), np.sin(yaw), np.cos(pitch), np.sin(pitch)
-
-    def project(p):
-        p = p - 0.5
-        X = cy * p[:, 0] - sy * p[:, 2]
-        Z = sy * p[:, 0] + cy * p[:, 2]
-        Y = cp * p[:, 1] - sp * Z
-        depth = sp * p[:, 1] + cp * Z  # larger = farther
-        u = np.floor((X * 0.66 + 0.5) * size).astype(int)
-        w = np.floor((0.58 - Y * 0.66) * size).astype(int)
-        return u, w, depth
-
-    img = np.full((size, size, 3), (17, 24, 35), dtype=np.uint8)
-    g = np.linspace(0, 1, 2 * size)
-    gx, gz = np.meshgrid(g, g)
-    fl = np.stack([gx.ravel(), np.full(gx.size, floor), gz.ravel()], 1)
-    u, w, _ = project(fl)
-    ok = (u >= 0) & (u < size) & (w >= 0) & (w < size)
-    edge = (np.minimum.reduce([fl[:, 0], 1 - fl[:, 0], fl[:, 2], 1 - fl[:, 2]]) < 0.004)
-    img[w[ok], u[ok]] = (44, 50, 60)
-    img[w[ok & edge], u[ok & edge]] = (110, 116, 126)
-
-    u, w, depth = project(x.astype(np.float64))
-    order = np.argsort(-depth, kind="stable")  # far first, near overwrite
-    shade = 1.0 - 0.55 * (depth - depth.min()) / max(np.ptp(depth), 1e-6)
-    colors = (MATERIAL_COLORS[np.clip(material, 0, 3)] * shade[:, None]).astype(np.uint8)
-    for du in (0, 1):
-        for dw in (0, 1):
-            uu, ww = u[order] + du, w[order] + dw
-            ok = (uu >= 0) & (uu < size) & (ww >= 0) & (ww < size)
-            img[ww[ok], uu[ok]] = colors[order][ok]
-    return img
+def draw(window, x, material, floor):
+    """The particles as lit spheres coloured by material over a grey floor (ti.ui's 3D
+    scene), seen from a raised camera turned 35 degrees."""
+    scene = window.get_scene()
+    cam = ti.ui.Camera()
+    yaw, pitch, dist = np.radians(35), np.radians(22), 1.9
+    look = np.array([0.5, 0.25, 0.5])
+    eye = look + dist * np.array([np.sin(yaw) * np.cos(pitch), np.sin(pitch),
+                                  np.cos(yaw) * np.cos(pitch)])
+    cam.position(*eye)
+    cam.lookat(*look)
+    cam.fov(40)
+    scene.set_camera(cam)
+    scene.ambient_light((0.35, 0.35, 0.35))
+    scene.point_light(pos=(1.5, 2.5, 2.0), color=(0.8, 0.8, 0.8))
+    corners = np.array([[0, floor, 0], [1, floor, 0], [1, floor, 1], [0, floor, 1]], np.float32)
+    scene.mesh(corners, indices=np.array([0, 2, 1, 0, 3, 2], np.int32), color=(0.3, 0.32, 0.36),
+               two_sided=True)
+    colors = MATERIAL_COLORS[np.clip(material, 0, 3)].astype(np.float32) / 255
+    scene.particles(x, radius=0.006, per_vertex_color=colors)
+    canvas = window.get_canvas()
+    canvas.set_background_color((0.07, 0.09, 0.14))
+    canvas.scene(scene)
 
 
-def run(sim, positions, materials, steps, frames=0, out=None, label="", warmup=3):
+def run(sim, positions, materials, steps, frames=0, sink=None, label="", warmup=3):
     """Resets from `positions`, runs `steps` substeps (after `warmup` untimed ones, reset
-    again); writes `frames` PNGs to `out`. Returns (seconds, final positions)."""
+    again); shows `frames` frames through `sink` (examples/frames.py; a window shows one every
+    10 substeps until it is closed). Returns (seconds, final positions)."""
     sim.reset(positions, materials)
     for _ in range(warmup):
         sim.substep()
     sim.reset(positions, materials)
     ti.sync()
-    per_frame = max(1, steps // max(frames, 1))
+    windowed = sink is not None and sink.windowed
+    per_frame = 10 if windowed else max(1, steps // max(frames, 1))
     elapsed, done, frame = 0.0, 0, 0
-    if out and frames:
-        from PIL import Image
-        os.makedirs(out, exist_ok=True)
-    while done < steps:
+    while done < steps and (sink is None or sink.running):
         n = min(per_frame, steps - done)
         start = time.perf_counter()
         for _ in range(n):
@@ -308,11 +293,11 @@ def run(sim, positions, materials, steps, frames=0, out=None, label="", warmup=3
         ti.sync()
         elapsed += time.perf_counter() - start
         done += n
-        if out and frames:
-            path = os.path.join(out, f"{label}frame_{frame:03d}.png")
-            Image.fromarray(render(sim.x.to_numpy(), materials, sim.floor)).save(path)
+        if sink is not None and (frames or windowed):
+            draw(sink.window, sim.x.to_numpy(), materials, sim.floor)
+            sink.show(f"{label}frame_{frame:03d}")
             frame += 1
-    return elapsed, sim.x.to_numpy()
+    return elapsed, done, sim.x.to_numpy()
 
 
 def main():
@@ -329,34 +314,38 @@ def main():
     ap.add_argument("--particles", type=int, default=16384)
     ap.add_argument("--grid", type=int, default=32)
     ap.add_argument("--steps", type=int, default=1500, help="substeps in total")
-    ap.add_argument("--frames", type=int, default=6, help="PNG frames to write")
-    ap.add_argument("--out", default="out/mpm3d", help="folder for the PNG frames")
+    ap.add_argument("--frames", type=int, default=6, help="PNG frames to write (per layout)")
+    ap.add_argument("--out", default=None, help="folder for PNG frames (default: a window, "
+                    "or out/mpm3d without one)")
+    ap.add_argument("--video", default=None, help="also write the frames as this mp4")
     ap.add_argument("--check", action="store_true",
                     help="fail if F came near its fixed-point bound or a position is not finite")
     ap.add_argument("--arch", choices=["cpu", "cuda", "vulkan", "gpu"], default="cpu",
                     help="where kernels run (an arch this machine lacks falls back to the CPU)")
     args = ap.parse_args()
+    from frames import Frames  # examples/frames.py: window, PNG frames or video
 
     ti.init(arch=getattr(ti, args.arch))
     pos, mat = initial_particles(args.particles)
+    sink = Frames("mpm3d (quantized)", (512, 512), args.out, "out/mpm3d", args.video, ggui=True)
     layouts = ["f32", "quant"] if args.layout == "both" else [args.layout]
     results = {}
     for layout in layouts:
         sim = MPM3D(args.particles, args.grid, quant=(layout == "quant"))
         label = f"{layout}_" if args.layout == "both" else ""
-        secs, x = run(sim, pos, mat, args.steps, args.frames, args.out, label)
+        secs, steps, x = run(sim, pos, mat, args.steps, args.frames, sink, label)
         fmax = sim.max_abs_F()
         results[layout] = (sim.bytes_per_particle, secs, x, fmax)
         print(f"{layout:>5}: {sim.bytes_per_particle:.0f} bytes/particle, "
-              f"{args.steps / secs:7.1f} substeps/s, "
-              f"{secs * 1e9 / (args.steps * args.particles):6.1f} ns per particle-substep, "
+              f"{steps / secs:7.1f} substeps/s, "
+              f"{secs * 1e9 / (steps * args.particles):6.1f} ns per particle-substep, "
               f"max |F_ij| {fmax:.3f}, mean x ({', '.join(f'{c:.4f}' for c in x.mean(axis=0))})")
         if args.check:
             assert np.isfinite(x).all(), "a position is not finite"
             assert fmax < 0.95 * 2.0, f"F came near the fixed(16, max_value=2) bound: {fmax}"
-    if args.frames:
-        print(f"frames in {args.out}/ ({args.frames} per layout, dt {sim.dt:.2e}, "
-              f"{args.particles} particles, {args.grid}^3 grid, {args.steps} substeps)")
+    sink.finish()
+    print(f"dt {sim.dt:.2e}, {args.particles} particles, {args.grid}^3 grid, "
+          f"{args.steps} substeps per layout")
     if len(results) == 2:
         bf, tf, xf, _ = results["f32"]
         bq, tq, xq, _ = results["quant"]

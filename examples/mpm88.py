@@ -1,10 +1,10 @@
 """The classic 88-line 2D MLS-MPM (Hu et al. 2018), written exactly as a Taichi user writes it.
 
-A block of snow-like elastic material falls under gravity and splashes in a box. Headless:
-writes PNG frames (particles as dots) and prints the time per particle-substep.
+A block of snow-like elastic material falls under gravity and splashes in a box, shown in a
+ti.GUI window (or, headless / with --out, written as PNG frames); prints the time per
+particle-substep.
 """
 import argparse
-import os
 import time
 
 import numpy as np
@@ -99,43 +99,40 @@ class MPM88:
             self.x.from_numpy(np.asarray(positions, dtype=np.float32))
 
 
-def render(x, size=512):
-    """Particles as light-blue dots on a dark background, y up."""
-    img = np.full((size, size, 3), (17, 47, 65), dtype=np.uint8)
-    px = np.clip((x * size).astype(int), 0, size - 1)
-    img[size - 1 - px[:, 1], px[:, 0]] = (6, 133, 135)
-    return img
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--particles", type=int, default=8192)
     ap.add_argument("--grid", type=int, default=128)
     ap.add_argument("--steps", type=int, default=2000, help="substeps in total")
-    ap.add_argument("--frames", type=int, default=4, help="PNG frames to write")
-    ap.add_argument("--out", default="out/mpm88", help="folder for the PNG frames")
+    ap.add_argument("--frames", type=int, default=4,
+                    help="PNG frames to write (a window shows one every 25 substeps)")
+    ap.add_argument("--out", default=None,
+                    help="folder for PNG frames (default: a window, or out/mpm88 without one)")
+    ap.add_argument("--video", default=None, help="also write the frames as this mp4")
     ap.add_argument("--arch", choices=["cpu", "cuda", "vulkan", "gpu"], default="cpu",
                     help="where kernels run (an arch this machine lacks falls back to the CPU)")
     args = ap.parse_args()
+    from frames import Frames  # examples/frames.py: window, PNG frames or video
 
     ti.init(arch=getattr(ti, args.arch))
     sim = MPM88(args.particles, args.grid)
     sim.reset()
-    os.makedirs(args.out, exist_ok=True)
-    from PIL import Image
+    frames = Frames("mpm88", 512, args.out, "out/mpm88", args.video)
 
-    per_frame = max(1, args.steps // args.frames)
-    elapsed = 0.0
-    for frame in range(args.frames):
+    per_frame = 25 if frames.windowed else max(1, args.steps // args.frames)
+    elapsed, steps, frame = 0.0, 0, 0
+    while frames.running and steps < args.steps:
         start = time.perf_counter()
-        for _ in range(per_frame):
+        n = min(per_frame, args.steps - steps)
+        for _ in range(n):
             sim.substep()
         ti.sync()
         elapsed += time.perf_counter() - start
-        path = os.path.join(args.out, f"frame_{frame:03d}.png")
-        Image.fromarray(render(sim.x.to_numpy())).save(path)
-        print(f"wrote {path}")
-    steps = per_frame * args.frames
+        steps += n
+        frames.gui.circles(sim.x.to_numpy(), radius=1.5, color=0x068587)
+        frames.show(f"frame_{frame:03d}")
+        frame += 1
+    frames.finish()
     print(f"mpm88: {args.particles} particles, {args.grid}^2 grid, {steps} substeps: "
           f"{elapsed * 1e9 / (steps * args.particles):.1f} ns per particle-substep")
 

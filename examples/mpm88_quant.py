@@ -1,4 +1,5 @@
-"""The 88-line 2D MLS-MPM (examples/mpm88.py) with quantized particles, headless.
+"""The 88-line 2D MLS-MPM (examples/mpm88.py) with quantized particles, in a ti.GUI window
+(or headless, PNG frames).
 
 Same physics and kernels as examples/mpm88.py; only the particle field declarations differ
 between the two layouts (`--quant`, the default, or `--f32`; `--compare` runs both from the
@@ -22,7 +23,6 @@ sharing (a vector's small component matters less).
     .venv/bin/python examples/mpm88_quant.py --compare --steps 2000
 """
 import argparse
-import os
 import time
 
 import numpy as np
@@ -148,28 +148,19 @@ def initial_positions(n, seed=0):
     return (np.random.default_rng(seed).random((n, 2)) * 0.4 + 0.2).astype(np.float32)
 
 
-def render(x, size=512, color=(6, 133, 135)):
-    """Particles as dots on a dark background, y up."""
-    img = np.full((size, size, 3), (17, 47, 65), dtype=np.uint8)
-    px = np.clip((x * size).astype(int), 0, size - 1)
-    img[size - 1 - px[:, 1], px[:, 0]] = color
-    return img
-
-
-def run(sim, positions, steps, frames=0, out=None, label="", warmup=3):
+def run(sim, positions, steps, frames=0, sink=None, label="", warmup=3):
     """Resets, runs `warmup` untimed substeps (compiles), resets again, times `steps`
-    substeps, writes `frames` PNGs. Returns (seconds, final positions)."""
+    substeps, shows `frames` frames through `sink` (examples/frames.py); a window shows a frame
+    every 25 substeps (until it is closed). Returns (seconds, substeps run, final positions)."""
     sim.reset(positions)
     for _ in range(warmup):
         sim.substep()
     sim.reset(positions)
     ti.sync()
-    if out and frames:
-        from PIL import Image
-        os.makedirs(out, exist_ok=True)
-    per_frame = max(1, steps // max(frames, 1))
+    windowed = sink is not None and sink.windowed
+    per_frame = 25 if windowed else max(1, steps // max(frames, 1))
     elapsed, done, frame = 0.0, 0, 0
-    while done < steps:
+    while done < steps and (sink is None or sink.running):
         n = min(per_frame, steps - done)
         start = time.perf_counter()
         for _ in range(n):
@@ -177,12 +168,12 @@ def run(sim, positions, steps, frames=0, out=None, label="", warmup=3):
         ti.sync()
         elapsed += time.perf_counter() - start
         done += n
-        if out and frames:
-            path = os.path.join(out, f"{label}frame_{frame:03d}.png")
-            color = (237, 85, 59) if sim.quant else (6, 133, 135)
-            Image.fromarray(render(sim.x.to_numpy(), color=color)).save(path)
+        if sink is not None and (frames or windowed):
+            sink.gui.circles(sim.x.to_numpy(), radius=1.5,
+                             color=0xED553B if sim.quant else 0x068587)
+            sink.show(f"{label}frame_{frame:03d}")
             frame += 1
-    return elapsed, sim.x.to_numpy()
+    return elapsed, done, sim.x.to_numpy()
 
 
 def main():
@@ -200,25 +191,28 @@ def main():
     ap.add_argument("--grid", type=int, default=128)
     ap.add_argument("--steps", type=int, default=2000, help="substeps in total")
     ap.add_argument("--frames", type=int, default=4, help="PNG frames to write (per layout)")
-    ap.add_argument("--out", default="out/mpm88_quant", help="folder for the PNG frames")
+    ap.add_argument("--out", default=None, help="folder for PNG frames (default: a window, "
+                    "or out/mpm88_quant without one)")
+    ap.add_argument("--video", default=None, help="also write the frames as this mp4")
     ap.add_argument("--arch", choices=["cpu", "cuda", "vulkan", "gpu"], default="cpu",
                     help="where kernels run (an arch this machine lacks falls back to the CPU)")
     args = ap.parse_args()
+    from frames import Frames  # examples/frames.py: window, PNG frames or video
 
     ti.init(arch=getattr(ti, args.arch))
     pos = initial_positions(args.particles)
+    sink = Frames("mpm88 (quantized)", 512, args.out, "out/mpm88_quant", args.video)
     layouts = ["f32", "quant"] if args.layout == "both" else [args.layout]
     results = {}
     for layout in layouts:
         sim = MPM88Quant(args.particles, args.grid, quant=(layout == "quant"))
         label = f"{layout}_" if args.layout == "both" else ""
-        secs, x = run(sim, pos, args.steps, args.frames, args.out, label)
+        secs, steps, x = run(sim, pos, args.steps, args.frames, sink, label)
         results[layout] = (sim.bytes_per_particle, secs, x)
         print(f"{layout:>5}: {sim.bytes_per_particle:.0f} bytes/particle, "
-              f"{secs * 1e9 / (args.steps * args.particles):6.1f} ns per particle-substep, "
+              f"{secs * 1e9 / (steps * args.particles):6.1f} ns per particle-substep, "
               f"mean x ({', '.join(f'{c:.4f}' for c in x.mean(axis=0))})")
-    if args.frames:
-        print(f"frames in {args.out}/")
+    sink.finish()
     if len(results) == 2:
         bf, tf, xf = results["f32"]
         bq, tq, xq = results["quant"]
