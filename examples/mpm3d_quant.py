@@ -248,9 +248,9 @@ def initial_particles(n, seed=0):
     return np.concatenate(pos).astype(np.float32), np.concatenate(mat).astype(np.int32)
 
 
-def draw(window, x, material, floor):
+def draw(window, x, material, floor, label=""):
     """The particles as lit spheres coloured by material over a grey floor (ti.ui's 3D
-    scene), seen from a raised camera turned 35 degrees."""
+    scene), seen from a raised camera turned 35 degrees; `label` in a corner panel."""
     scene = window.get_scene()
     cam = ti.ui.Camera()
     yaw, pitch, dist = np.radians(35), np.radians(22), 1.9
@@ -271,6 +271,9 @@ def draw(window, x, material, floor):
     canvas = window.get_canvas()
     canvas.set_background_color((0.07, 0.09, 0.14))
     canvas.scene(scene)
+    if label:
+        with window.get_gui().sub_window("mpm3d", 0.02, 0.02, 0.45, 0.08) as g:
+            g.text(label)
 
 
 def run(sim, positions, materials, steps, frames=0, sink=None, label="", warmup=3):
@@ -294,7 +297,9 @@ def run(sim, positions, materials, steps, frames=0, sink=None, label="", warmup=
         elapsed += time.perf_counter() - start
         done += n
         if sink is not None and (frames or windowed):
-            draw(sink.window, sim.x.to_numpy(), materials, sim.floor)
+            draw(sink.window, sim.x.to_numpy(), materials, sim.floor,
+                 f"{'quantized' if sim.quant else 'float32'}: "
+                 f"{sim.bytes_per_particle:.0f} bytes/particle")
             sink.show(f"{label}frame_{frame:03d}")
             frame += 1
     return elapsed, done, sim.x.to_numpy()

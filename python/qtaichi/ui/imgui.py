@@ -81,7 +81,8 @@ class Gui:
 
     # ---- drawing ----
 
-    def _draw(self, image):
+    def _draw(self, image, clear=True):
+        """Draws this frame's panels over `image`; `clear` starts the next frame's."""
         W, H = image.width, image.height
         for p in self._panels:
             x0, x1 = p["x"], p["x"] + p["w"]
@@ -91,7 +92,8 @@ class Gui:
             _gui.text(image, p["name"], x0 + 4 / W, top - 3 / H, FONT, 1, 1, 0.7)
             for k, row in enumerate(p["rows"], start=1):
                 self._draw_row(image, row, x0, x1, top - k * ROW / H, W, H)
-        self._panels = []
+        if clear:
+            self._panels = []
 
     def _draw_row(self, image, row, x0, x1, y_top, W, H):
         y_bot = y_top - (ROW - 2) / H

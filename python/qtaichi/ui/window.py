@@ -79,8 +79,12 @@ class Window:
         return self._image.array().copy()
 
     def save_image(self, filename):
+        """Writes the frame as show() would put it on screen (control panels included)."""
         from qtaichi.tools import imwrite
-        imwrite(self._image.array(), filename)
+        frame = _gui.Image(*self.res)
+        _gui.set_image(frame, self._image.array())
+        self._gui._draw(frame, clear=False)
+        imwrite(frame.array(), filename)
 
     # ---- input ----
 
