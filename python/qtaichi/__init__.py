@@ -22,6 +22,7 @@ from qtaichi.lang.kernel_args import template
 from qtaichi.lang.matrix import Matrix, Vector
 from qtaichi.lang.matrix_field import MatrixField
 from qtaichi.lang.ndarray import Ndarray, ndarray
+from qtaichi.lang.struct import Struct, StructField, dataclass
 from qtaichi.lang.linalg import polar_decompose, solve, svd, sym_eig
 from qtaichi.lang.ops import (abs, acos, asin, atan2, atomic_add, atomic_and, atomic_max,
                               atomic_min, atomic_or, atomic_sub, atomic_xor, cast, ceil, cos, exp,

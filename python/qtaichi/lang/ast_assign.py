@@ -9,6 +9,7 @@ from qtaichi.lang.ast_expr import ATOMIC_AUG_OPS, B, BIN_OPS, Ref, Var, is_ir, i
 from qtaichi.lang.errors import TaichiSyntaxError, TaichiTypeError
 from qtaichi.lang.kernel_args import DynamicRef
 from qtaichi.lang.matrix import Matrix, MatrixType
+from qtaichi.lang.struct import StructType, StructValue
 
 
 class AssignMixin:
@@ -23,6 +24,8 @@ class AssignMixin:
                 return Ref(var.obj, local=True)
             if var.kind == "matrix":
                 return var.obj.map(lambda slot: Ref(slot, local=True))
+            if var.kind == "struct":
+                return self.struct_local_refs(var.obj)
             return None
         if isinstance(node, ast.Subscript):
             inner = self.lvalue(node.value) if isinstance(
@@ -36,6 +39,8 @@ class AssignMixin:
                 node.value, (ast.Name, ast.Subscript, ast.Attribute)) else None
             if isinstance(inner, Matrix):  # v.x = ...
                 return self.matrix_attribute(inner, node.attr, node)
+            if isinstance(inner, StructValue):  # p.pos = ..., particles[i].mass += ...
+                return self.struct_attribute(inner, node.attr, node)
         return None
 
     def store_ref(self, ref, value, node):
@@ -45,6 +50,9 @@ class AssignMixin:
             for k, r in enumerate(ref.refs):
                 hit = b.binary(B.cmp_eq, ref.flat, b.const_int(types.i32, k))
                 self.store_ref(r, b.select(hit, v, self.load_ref(r)), node)
+            return
+        if isinstance(ref, StructValue):
+            self.store_struct(ref, value, node)
             return
         if isinstance(ref, Matrix):
             value = self.matrix_value_for(ref, value, node)
@@ -89,6 +97,10 @@ class AssignMixin:
         name = node.target.id
         if name in self.scopes[-1]:
             raise self.error(TaichiSyntaxError, f"'{name}' is already defined", node)
+        if isinstance(ann, StructType):  # p: Particle = Particle(...), or zeros
+            value = {} if node.value is None else self.eval(node.value)
+            self.define(name, self.struct_value_for(ann, value, node), node)
+            return
         if isinstance(ann, MatrixType):
             if node.value is None:
                 value = ann(0)
@@ -129,13 +141,19 @@ class AssignMixin:
                                  f"'{target.id}'", target)
             raise self.error(TaichiSyntaxError, f"unsupported assignment target in a kernel: "
                              f"{self.describe(target)}", target)
-        if not isinstance(ref, Matrix) and isinstance(value, Matrix):
+        if isinstance(value, StructValue) and not isinstance(ref, StructValue):
+            raise self.error(TaichiTypeError, f"cannot assign a {value.describe()} to "
+                             f"{self.describe(target)}", node)
+        if not isinstance(ref, (Matrix, StructValue)) and isinstance(value, Matrix):
             raise self.error(TaichiTypeError, f"cannot assign a {value.describe()} to the "
                              f"scalar {self.describe(target)}", node)
         self.store_ref(ref, value, node)
 
     def define(self, name, value, node):
         """A new variable in the innermost scope, typed by its first value."""
+        if isinstance(value, StructValue):
+            self.define_struct(name, value, node)
+            return
         if isinstance(value, Matrix):
             value = self.mat_ir(value, node)
             self.set_loc(node)
@@ -177,6 +195,9 @@ class AssignMixin:
                              f"{self.describe(target)}", target)
         value = self.eval(node.value)
         self.set_loc(node)
+        if isinstance(ref, StructValue):
+            raise self.error(TaichiTypeError, f"'{type(node.op).__name__}=' does not apply to "
+                             f"a whole struct ({self.describe(target)})", node)
         if op_type is ast.MatMult:
             self.store_ref(ref, self.matmul(self.load_ref(ref), value, node), node)
         elif isinstance(ref, Matrix):

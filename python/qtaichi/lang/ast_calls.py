@@ -12,6 +12,7 @@ from qtaichi.lang.field import Field
 from qtaichi.lang.func import Func
 from qtaichi.lang.matrix import Matrix, MatrixType, Vector
 from qtaichi.lang.matrix_field import MatrixField
+from qtaichi.lang.struct import StructType
 
 # Constructors that only arrange their arguments: kernels call them as they are.
 MATRIX_CONSTRUCTORS = dict.fromkeys([Vector, Matrix, Vector.zero, Vector.one, Vector.unit,
@@ -69,6 +70,8 @@ class CallMixin:
                 raise self.error(TaichiTypeError, f"{name}: {e}", node) from None
         if isinstance(func, MatrixType):
             return self.matrix_from_type(func, args, node)
+        if isinstance(func, StructType):
+            return self.struct_from_type(func, args, kwargs, node)
         if func is ops.static:
             if kwargs or not args:
                 raise self.error(TaichiSyntaxError, "ti.static() takes one or more values", node)

@@ -16,6 +16,7 @@ from qtaichi.lang.field import Field
 from qtaichi.lang.kernel_args import DynamicRef, NdarrayRef, Ref
 from qtaichi.lang.matrix import Matrix
 from qtaichi.lang.matrix_field import MatrixField
+from qtaichi.lang.struct import StructField, StructValue
 
 B = _core.BinaryOp
 U = _core.UnaryOp
@@ -72,7 +73,8 @@ def is_scalar(v):
 
 class Var:
     """A name in a kernel scope: a mutable local ("alloca"), a mutable vector/matrix local
-    ("matrix": a Matrix of allocas), an immutable IR value ("value": loop index, argument never
+    ("matrix": a Matrix of allocas), a struct local ("struct": a StructValue of allocas and
+    Matrices of allocas), an immutable IR value ("value": loop index, argument never
     assigned), or a compile-time Python object ("python")."""
 
     def __init__(self, kind, obj, what="variable"):
@@ -139,6 +141,8 @@ class ExprMixin:
                 return self.builder.local_load(var.obj)
             if var.kind == "matrix":
                 return var.obj.map(self.builder.local_load)
+            if var.kind == "struct":
+                return self.load_struct_local(var.obj)
             return var.obj
         return self.lookup_global(node.id, node)
 
@@ -146,6 +150,8 @@ class ExprMixin:
         base = self.eval(node.value)
         if isinstance(base, Matrix):
             return self.matrix_attribute(base, node.attr, node)
+        if isinstance(base, StructValue):
+            return self.struct_attribute(base, node.attr, node)
         if is_ir(base):
             raise self.error(TaichiSyntaxError, f"kernel values have no attribute '{node.attr}'",
                              node)
@@ -187,6 +193,8 @@ class ExprMixin:
             self.set_loc(node)
             return Matrix._make([Ref(self.builder.global_ptr(n, indices)) for n in nodes],
                                 base.n, base.m, base.ndim)
+        if isinstance(base, StructField):
+            return self.struct_element_ref(base, node)
         if isinstance(base, NdarrayRef):
             indices = [self.to_ir(i, node) for i in self.subscript_indices(node)]
             self.set_loc(node)
@@ -194,7 +202,7 @@ class ExprMixin:
         return None
 
     def load_ref(self, ref):
-        if isinstance(ref, Matrix):
+        if isinstance(ref, (Matrix, StructValue)):
             return ref.map(self.load_ref)
         if isinstance(ref, DynamicRef):
             b = self.builder

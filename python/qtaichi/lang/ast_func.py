@@ -12,6 +12,7 @@ from qtaichi.lang.ast_expr import B, Var, is_ir, is_scalar
 from qtaichi.lang.errors import TaichiSyntaxError
 from qtaichi.lang.matrix import Matrix, MatrixType
 from qtaichi.lang.source import closure_vars
+from qtaichi.lang.struct import StructType, StructValue
 from qtaichi.lang import types
 
 _FRAME_ATTRS = ("file", "line_offset", "col_offset", "globals", "closure", "scopes", "depth",
@@ -65,7 +66,9 @@ class FuncMixin:
     def bind_param(self, name, value, assigned, node):
         """Binds an argument in the innermost scope. Kernel values the body assigns to are
         copied into local variables; the others stay immutable values."""
-        if isinstance(value, Matrix) and any(is_ir(e) for e in value.entries):
+        if isinstance(value, StructValue):  # passed by value: the func gets its own copy
+            self.define(name, value, node)
+        elif isinstance(value, Matrix) and any(is_ir(e) for e in value.entries):
             if name in assigned:
                 self.define(name, value, node)
             else:
@@ -130,6 +133,8 @@ class FuncMixin:
         """Casts a func argument or result to its annotated type (`x: ti.f32`, `v: vec3`)."""
         if isinstance(ann, str):
             ann = eval(ann, self.globals)  # noqa: S307 - `from __future__ import annotations`
+        if isinstance(ann, StructType):
+            return self.struct_value_for(ann, value, node)
         if isinstance(ann, MatrixType):
             like = ann(0)
             value = self.matrix_value_for(like, value, node)
@@ -167,15 +172,15 @@ class FuncMixin:
         if ret is not fn.signature.empty:
             if isinstance(ret, str):
                 ret = eval(ret, self.globals)  # noqa: S307
-            like = ret(0) if isinstance(ret, MatrixType) else 0
+            like = ret(0) if isinstance(ret, MatrixType) else {} if isinstance(
+                ret, StructType) else 0
             first = self.convert_to_annotation(like, ret, func_def)
         else:
             first = self.probe_result(body, func_def)
         result = None
         if first is not None:  # zeros of the first return's type and shape
             result = f"__result_{id(func_def)}"
-            typed = self.zero_like(first, func_def) if isinstance(first, Matrix) else \
-                self.cast_op(0, self.type_of(first), func_def)
+            typed = self.zero_like(first, func_def)
             self.define(result, typed, func_def)
         done = f"__done_{id(func_def)}"
         self.define(done, self.to_ir(0, func_def), func_def)
@@ -224,7 +229,11 @@ class FuncMixin:
             return value.ret_type
         return self.default_fp if isinstance(value, float) else self.default_ip
 
-    def zero_like(self, m, node):
-        """A matrix of zeros with the entries' types of `m`."""
-        return Matrix._make([self.cast_op(0, self.type_of(e), node) for e in
-                             self.mat_ir(m, node).entries], m.n, m.m, m.ndim)
+    def zero_like(self, value, node):
+        """Zeros of the type and shape of `value` (a scalar, Matrix or StructValue)."""
+        if isinstance(value, StructValue):
+            return value.map(lambda v: self.zero_like(v, node))
+        if isinstance(value, Matrix):
+            return Matrix._make([self.cast_op(0, self.type_of(e), node) for e in
+                                 self.mat_ir(value, node).entries], value.n, value.m, value.ndim)
+        return self.cast_op(0, self.type_of(value), node)

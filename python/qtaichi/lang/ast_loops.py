@@ -10,6 +10,7 @@ from qtaichi.lang.field import Field
 from qtaichi.lang.kernel_args import NdarrayRef
 from qtaichi.lang.matrix import Matrix
 from qtaichi.lang.matrix_field import MatrixField
+from qtaichi.lang.struct import StructField
 from qtaichi.lang.quant import describe as describe_type
 
 
@@ -164,8 +165,10 @@ class LoopMixin:
             return dims
         if func is None:
             iterable = self.eval(it)
-            if isinstance(iterable, (Field, MatrixField)):
-                for f in iterable.fields if isinstance(iterable, MatrixField) else [iterable]:
+            if isinstance(iterable, (Field, MatrixField, StructField)):
+                parts = iterable._layout_parts() if hasattr(iterable, "_layout_parts") else \
+                    [iterable]
+                for f in parts:
                     self.field_node(f, it)
                 return [(0, s) for s in iterable.shape]
             if isinstance(iterable, NdarrayRef):

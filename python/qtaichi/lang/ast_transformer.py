@@ -1,7 +1,7 @@
 """A kernel's Python AST -> IR, through the `_core.Builder`.
 
 Statements are here; the rest are mixins: expressions (ast_expr.py), calls (ast_calls.py),
-vectors and matrices (ast_matrix.py), assignments (ast_assign.py), for loops (ast_loops.py) and
+vectors and matrices (ast_matrix.py), structs (ast_struct.py), assignments (ast_assign.py), for loops (ast_loops.py) and
 inlined ti.funcs (ast_func.py).
 Scoping follows Taichi: a name first assigned inside a block (if/for/while body) is gone after
 the block; a variable's type is fixed by its first assignment."""
@@ -14,6 +14,7 @@ from qtaichi.lang.ast_expr import U, ExprMixin, is_ir
 from qtaichi.lang.ast_func import FuncMixin, may_return
 from qtaichi.lang.ast_loops import LoopMixin
 from qtaichi.lang.ast_matrix import MatrixMixin
+from qtaichi.lang.ast_struct import StructMixin
 from qtaichi.lang.errors import TaichiSyntaxError, TaichiTypeError, format_message
 from qtaichi.lang.matrix import Matrix
 
@@ -31,7 +32,8 @@ if hasattr(ast, "Match"):
     UNSUPPORTED_STMTS[ast.Match] = "'match' statement"
 
 
-class KernelTransformer(ExprMixin, CallMixin, MatrixMixin, AssignMixin, LoopMixin, FuncMixin):
+class KernelTransformer(ExprMixin, CallMixin, MatrixMixin, StructMixin, AssignMixin, LoopMixin,
+                        FuncMixin):
     def __init__(self, state, builder, kernel_name, file, line_offset, col_offset, global_vars,
                  closure_vars):
         self.state = state
@@ -149,6 +151,9 @@ class KernelTransformer(ExprMixin, CallMixin, MatrixMixin, AssignMixin, LoopMixi
         if node.value is None:
             return
         value = self.eval(node.value)
+        if getattr(self, "ret_struct", None) is not None:  # -> a struct or a tuple
+            self.return_struct(value, *self.ret_struct, node)
+            return
         mt = getattr(self, "ret_matrix", None)
         if mt is not None:  # -> ti.math.vec3 and the like: one value per entry
             value = self.matrix_value_for(mt(0), value, node)

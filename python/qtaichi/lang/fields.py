@@ -9,6 +9,7 @@ from qtaichi.lang.diagnostics import user_error as _error
 from qtaichi.lang.errors import TaichiError, TaichiTypeError
 from qtaichi.lang.field import Field
 from qtaichi.lang.matrix import MatrixType
+from qtaichi.lang.struct import StructType
 from qtaichi.lang.quant_access import QuantField
 
 
@@ -21,7 +22,7 @@ def scalar_field(dt, name=""):
 def field(dtype, shape=None, name="", offset=None, needs_grad=False, **_ignored):
     """A scalar field of `dtype`. With `shape` (an int, a tuple, or `()` for a single value) it
     is placed at once in a dense level of its own; without, place it with `ti.root...place(x)`."""
-    if isinstance(dtype, MatrixType):  # ti.field(ti.math.vec2, n): a vector field
+    if isinstance(dtype, (MatrixType, StructType)):  # ti.field(vec2, n), ti.field(Particle, n)
         return dtype.field(shape=shape, name=name, offset=offset)
     state = runtime.get_program()
     dt = types.resolve_field_dtype(dtype, state.config.default_ip, state.config.default_fp)

@@ -16,6 +16,8 @@ from qtaichi.lang.matrix import Matrix, MatrixType
 from qtaichi.lang.ndarray import Ndarray
 from qtaichi.lang.slots import MASK64, float_bits, from_slot
 from qtaichi.lang.source import Parsed, closure_vars
+from qtaichi.lang import struct_args
+from qtaichi.lang.struct import StructType, flat_values, unflatten_ir
 
 
 
@@ -68,6 +70,9 @@ class Kernel:
         if isinstance(ann, MatrixType):
             t = types.resolve_dtype(ann.dtype or float, cfg.default_ip, cfg.default_fp)
             return kernel_args.ArgSpec(p.name, "matrix", t, ann)
+        if isinstance(ann, StructType):
+            comps = struct_args.component_types(ann, cfg.default_ip, cfg.default_fp)
+            return kernel_args.ArgSpec(p.name, "struct", comps, ann)
         t = types.resolve_dtype(ann, cfg.default_ip, cfg.default_fp)
         if t is None:
             raise self._error(TaichiTypeError, f"argument '{p.name}' of kernel '{self.name}' "
@@ -81,6 +86,13 @@ class Kernel:
         ret_type = None
         if ret is not self.signature.empty and ret is not None:
             ann = self._annotation(ret)
+            st = struct_args.struct_annotation(ann)
+            if st is not None:  # a struct or tuple: one result slot per scalar component
+                comps = struct_args.component_types(st, cfg.default_ip, cfg.default_fp)
+                if len(comps) > struct_args.MAX_RESULTS:
+                    raise self._error(TaichiTypeError, f"kernel '{self.name}' returns "
+                                      f"{len(comps)} values; at most {struct_args.MAX_RESULTS}")
+                return specs, (st, comps)
             if isinstance(ann, MatrixType):  # a vector/matrix: one result slot per entry
                 if ann.n * ann.m > 16:
                     raise self._error(TaichiTypeError, f"kernel '{self.name}' returns "
@@ -105,6 +117,10 @@ class Kernel:
                 ids = [kernel.add_arg(f"{spec.name}_{k}", spec.dtype) for k in range(mt.n * mt.m)]
                 params.append((spec.name, lambda b=builder, ids=ids, mt=mt: Matrix._make(
                     [b.arg(a) for a in ids], mt.n, mt.m, mt.ndim)))
+            elif spec.kind == "struct":
+                ids = [kernel.add_arg(f"{spec.name}_{k}", t) for k, t in enumerate(spec.dtype)]
+                params.append((spec.name, lambda b=builder, ids=ids, st=spec.annotation:
+                               unflatten_ir([b.arg(a) for a in ids], st)))
             elif spec.kind == "ndarray":
                 dtype, outer = key
                 elem = spec.annotation.element_shape
@@ -122,7 +138,10 @@ class Kernel:
         core = state.core
         kernel = core.create_kernel(self.name)
         kernel.set_loc(parsed.file, parsed.def_line)
-        if isinstance(ret_type, MatrixType):
+        if isinstance(ret_type, tuple):  # (StructType, component types)
+            kernel.ret_type = struct_args.result_slot_type(ret_type[1])
+            kernel.ret_count = len(ret_type[1])
+        elif isinstance(ret_type, MatrixType):
             kernel.ret_type = types.resolve_dtype(ret_type.dtype or float, state.config.default_ip,
                                                   state.config.default_fp)
             kernel.ret_count = ret_type.n * ret_type.m
@@ -133,6 +152,7 @@ class Kernel:
         tr = KernelTransformer(state, builder, self.name, parsed.file, parsed.line_offset,
                                parsed.col_offset, self.func.__globals__, closure_vars(self.func))
         tr.ret_matrix = ret_type if isinstance(ret_type, MatrixType) else None
+        tr.ret_struct = ret_type if isinstance(ret_type, tuple) else None
         try:
             tr.build_body(parsed.func_def, params)
             return core.compile(kernel)
@@ -199,6 +219,13 @@ class Kernel:
             elif spec.kind == "matrix":
                 for v in kernel_args.matrix_values(value, spec, self._runtime_type_error):
                     slots.append(self._encode(v, spec.dtype, spec.name))
+            elif spec.kind == "struct":
+                try:
+                    flat = flat_values(value, spec.annotation, f"argument '{spec.name}'")
+                except TypeError as e:
+                    raise self._runtime_type_error(str(e)) from None
+                for v, t in zip(flat, spec.dtype):
+                    slots.append(self._encode(v, t, spec.name))
             elif spec.kind == "ndarray":
                 arr = value
                 if not arr.flags.c_contiguous or not arr.flags.writeable or \
@@ -215,7 +242,7 @@ class Kernel:
         copies = []
         slots = self._slots(specs, values, copies)
         try:
-            if isinstance(ret_type, MatrixType):
+            if isinstance(ret_type, (MatrixType, tuple)):
                 result = state.core.launch_all(compiled, slots)
             else:
                 result = state.core.launch(compiled, slots)
@@ -227,6 +254,8 @@ class Kernel:
                     original[...] = copy
         if ret_type is None:
             return None
+        if isinstance(ret_type, tuple):
+            return struct_args.decode_result(result, *ret_type)
         if isinstance(ret_type, MatrixType):
             dtype = types.resolve_dtype(ret_type.dtype or float, state.config.default_ip,
                                         state.config.default_fp)

@@ -92,7 +92,8 @@ class NdarrayRef:
 
 
 class ArgSpec:
-    """How one kernel parameter is passed. kind: scalar | matrix | template | ndarray."""
+    """How one kernel parameter is passed. kind: scalar | matrix | struct (dtype: the
+    components' types) | template | ndarray."""
 
     def __init__(self, name, kind, dtype=None, annotation=None):
         self.name, self.kind, self.dtype, self.annotation = name, kind, dtype, annotation

@@ -27,9 +27,18 @@ class Parsed:
             self.def_line = max(self.def_line, start + deco.end_lineno)
 
     def assigned_names(self):
-        """Names the body assigns to (such arguments become local variables)."""
-        return {n.id for n in ast.walk(self.func_def)
-                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        """Names the body assigns to, also through an element or member (`v[0] = 1`,
+        `p.x += 1`): such arguments become local copies, as in Taichi."""
+        out = set()
+        for n in ast.walk(self.func_def):
+            if isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, ast.Store):
+                while isinstance(n, (ast.Subscript, ast.Attribute)):
+                    n = n.value
+                if isinstance(n, ast.Name):
+                    out.add(n.id)
+            elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                out.add(n.id)
+        return out
 
 
 def closure_vars(func):
