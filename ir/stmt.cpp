@@ -44,12 +44,14 @@ BinaryOp binary_op_of(AtomicOp op) {
     case AtomicOp::bit_and: return BinaryOp::bit_and;
     case AtomicOp::bit_or: return BinaryOp::bit_or;
     case AtomicOp::bit_xor: return BinaryOp::bit_xor;
+    case AtomicOp::mul: return BinaryOp::mul;
   }
   return BinaryOp::add;
 }
 
 const char *atomic_op_name(AtomicOp op) {
-  static const char *names[] = {"add", "sub", "min", "max", "bit_and", "bit_or", "bit_xor"};
+  static const char *names[] = {"add", "sub", "min", "max", "bit_and", "bit_or", "bit_xor",
+                                "mul"};
   return names[static_cast<int>(op)];
 }
 

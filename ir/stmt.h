@@ -263,7 +263,7 @@ class BitStructStoreStmt : public StmtBase<BitStructStoreStmt, StmtKind::BitStru
   bool has_side_effects() const override { return true; }
 };
 
-enum class AtomicOp { add, sub, min, max, bit_and, bit_or, bit_xor };
+enum class AtomicOp { add, sub, min, max, bit_and, bit_or, bit_xor, mul };
 // The binary operation an atomic applies to the old value and its operand.
 BinaryOp binary_op_of(AtomicOp op);
 const char *atomic_op_name(AtomicOp op);

@@ -93,7 +93,10 @@ llvm::Value *KernelEmitter::emit_atomic(const AtomicOpStmt *s) {
     case AtomicOp::bit_and: op = Op::And; break;
     case AtomicOp::bit_or: op = Op::Or; break;
     case AtomicOp::bit_xor: op = Op::Xor; break;
-    default: op = Op::Add; break;
+    default:  // mul: lower_float_atomics made it a CAS loop
+      throw CompileError(ErrorKind::internal,
+                         std::string("unexpected atomic_") + atomic_op_name(s->op) + " in codegen",
+                         s->loc);
   }
   auto *rmw = ir_.CreateAtomicRMW(op, ptr, v, llvm::MaybeAlign(t->bytes()),
                                   llvm::AtomicOrdering::Monotonic);

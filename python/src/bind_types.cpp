@@ -84,7 +84,8 @@ void bind_types(py::module_ &m) {
       .value("max", ir::AtomicOp::max)
       .value("bit_and", ir::AtomicOp::bit_and)
       .value("bit_or", ir::AtomicOp::bit_or)
-      .value("bit_xor", ir::AtomicOp::bit_xor);
+      .value("bit_xor", ir::AtomicOp::bit_xor)
+      .value("mul", ir::AtomicOp::mul);
 }
 
 }  // namespace qtaichi::python

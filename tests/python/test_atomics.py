@@ -110,3 +110,32 @@ def test_local_atomic_sum_in_parallel_loop():
         return s
 
     assert k(200000) == 200000 * 199999 // 2
+
+
+def test_atomic_mul_under_contention():
+    # ti.atomic_mul is a compare-and-swap loop (no target has a multiply instruction): every
+    # parallel update must land, on ints, floats and quant ints alike.
+    f = ti.field(ti.f32, shape=())
+    n = ti.field(ti.i64, shape=())
+    s = ti.field(ti.i32, shape=())
+    q = ti.field(ti.types.quant.int(16, True))
+    bp = ti.BitpackedFields(max_num_bits=32)
+    bp.place(q)
+    ti.root.place(bp)
+
+    @ti.kernel
+    def run() -> ti.i32:
+        for i in range(30):
+            ti.atomic_mul(f[None], 2.0)
+            ti.atomic_mul(n[None], 3)
+            ti.atomic_mul(s[None], -1)
+        for i in range(10):
+            ti.atomic_mul(q[None], -2)
+        return ti.atomic_mul(s[None], 5)   # the old value
+
+    f[None], n[None], s[None], q[None] = 1.5, 1, 7, 1
+    assert run() == 7                      # 30 sign flips leave 7
+    assert f[None] == 1.5 * 2 ** 30
+    assert n[None] == 3 ** 30
+    assert s[None] == 35
+    assert q[None] == 1024                 # (-2) ** 10

@@ -52,6 +52,7 @@ MINMAX_FUNCS = {ops.min: B.min, builtins.min: B.min, ops.max: B.max, builtins.ma
 ATOMIC_FUNCS = {
     ops.atomic_add: A.add, ops.atomic_sub: A.sub, ops.atomic_min: A.min, ops.atomic_max: A.max,
     ops.atomic_and: A.bit_and, ops.atomic_or: A.bit_or, ops.atomic_xor: A.bit_xor,
+    ops.atomic_mul: A.mul,
 }
 # Python syntax with no kernel meaning, by AST class: what the error calls it.
 UNSUPPORTED_EXPRS = {

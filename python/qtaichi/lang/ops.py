@@ -168,6 +168,7 @@ atomic_max = _kernel_only("atomic_max")
 atomic_and = _kernel_only("atomic_and")
 atomic_or = _kernel_only("atomic_or")
 atomic_xor = _kernel_only("atomic_xor")
+atomic_mul = _kernel_only("atomic_mul")
 
 
 class ndrange:  # noqa: N801 - Taichi's name
