@@ -144,6 +144,32 @@ def rot3(axis, ang):
 
 
 @_func
+def rot_yaw_pitch_roll(yaw, pitch, roll):
+    """Taichi's 4x4 rotation from yaw (about y), pitch (about x) and roll (about z): the
+    transpose of Ry(yaw) Rx(pitch) Rz(roll), i.e. the inverse rotation, as Taichi defines it."""
+    ch, sh, cp, sp, cb, sb = cos(yaw), sin(yaw), cos(pitch), sin(pitch), cos(roll), sin(roll)
+    ry = mat3([[ch, 0.0, sh], [0.0, 1.0, 0.0], [-sh, 0.0, ch]])
+    rx = mat3([[1.0, 0.0, 0.0], [0.0, cp, -sp], [0.0, sp, cp]])
+    rz = mat3([[cb, -sb, 0.0], [sb, cb, 0.0], [0.0, 0.0, 1.0]])
+    r = (ry @ rx @ rz).transpose()
+    return mat4([[r[0, 0], r[0, 1], r[0, 2], 0.0], [r[1, 0], r[1, 1], r[1, 2], 0.0],
+                 [r[2, 0], r[2, 1], r[2, 2], 0.0], [0.0, 0.0, 0.0, 1.0]])
+
+
+@_func
+def rotation3d(ang_x, ang_y, ang_z):
+    """Taichi's 4x4 homogeneous rotation for Euler angles: rot_yaw_pitch_roll(ang_z, ang_x,
+    ang_y) (Taichi's own argument mapping, kept so that ported programs get its numbers)."""
+    return rot_yaw_pitch_roll(ang_z, ang_x, ang_y)
+
+
+@_func
+def vdir(ang):
+    """The unit 2D vector at angle `ang` (radians): (cos, sin)."""
+    return vec2(cos(ang), sin(ang))
+
+
+@_func
 def isinf(x):
     return abs(x) == inf
 

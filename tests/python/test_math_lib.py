@@ -145,3 +145,22 @@ def test_complex_numbers_as_vec2():
     for got, want in zip(o, [z1 * z2, z1 / z2, z1.conjugate(), cmath.exp(z1), cmath.log(z1),
                              cmath.sqrt(z2), z1 ** 2.5]):
         close(got, [want.real, want.imag], rel=2e-6)
+
+
+def test_rotation3d_matches_taichis_documented_values_and_vdir():
+    @ti.kernel
+    def rot(ax: ti.f32, ay: ti.f32, az: ti.f32) -> ti.math.mat4:
+        return ti.math.rotation3d(ax, ay, az)
+
+    @ti.kernel
+    def vdir(a: ti.f32) -> ti.math.vec2:
+        return ti.math.vdir(a)
+
+    # The example in Taichi's documentation of ti.math.rotation3d.
+    want = np.array([[0.05048351, -0.61339645, -0.78816002, 0],
+                     [0.65833154, 0.61388511, -0.4355969, 0],
+                     [0.75103329, -0.49688014, 0.4348093, 0], [0, 0, 0, 1]])
+    got = rot(0.52, -0.785, 1.046).to_numpy()
+    np.testing.assert_allclose(got, want, atol=2e-6)
+    np.testing.assert_allclose(got[:3, :3] @ got[:3, :3].T, np.eye(3), atol=2e-6)
+    np.testing.assert_allclose(vdir(np.pi / 3).to_numpy(), [0.5, np.sqrt(3) / 2], atol=1e-6)
