@@ -35,7 +35,8 @@ from qtaichi.lang.runtime import (CRITICAL, DEBUG, ERROR, INFO, TRACE, WARN, arm
                                   reset, sync, vulkan, x64)
 from qtaichi.lang.snode import (axes, i, ij, ijk, ijkl, ijl, ik, ikl, j, jk, jkl, k, l, root)
 from qtaichi.lang.types import (f32, f64, float32, float64, i8, i16, i32, i64, int8, int16,
-                                int32, int64, u8, u16, u32, u64, uint8, uint16, uint32, uint64)
+                                int32, int64, u1, u8, u16, u32, u64, uint8, uint16, uint32,
+                                uint64)
 
 from qtaichi.lang.runtime import current_cfg as _current_cfg
 from qtaichi.lang import impl  # noqa: F401 - ti.lang.impl.current_cfg()

@@ -157,3 +157,23 @@ def test_floor_ceil_round_with_a_dtype_and_python_pow():
     assert out.to_numpy().tolist() == [-3, -2, -3, 81]  # round: half away from zero
     assert f[None] == 6.25
     assert ti.floor(2.7, dtype=ti.i32) == 2 and ti.round(2.5, dtype=ti.i32) == 3
+
+
+def test_u1_is_a_boolean_stored_as_u8():
+    Hit = ti.types.struct(is_hit=ti.u1, t=ti.f32)
+    flags = ti.field(ti.u1, shape=4)
+
+    @ti.kernel
+    def k(x: ti.f32, flag: ti.u1) -> ti.i32:
+        h = Hit(is_hit=x, t=x)          # a member converts like a cast: x != 0
+        b: ti.u1 = 7
+        flags[0] = ti.u1(x)
+        flags[1] = ti.cast(-3, ti.u1)
+        flags[2] = x > 1
+        flags[3] = ti.cast(0.0, ti.u1)
+        return h.is_hit * 100 + b * 10 + flag
+
+    assert k(2.5, True) == 111
+    assert k(0.0, False) == 10
+    assert flags.to_numpy().tolist() == [0, 1, 0, 0]
+    assert flags.dtype == ti.u8

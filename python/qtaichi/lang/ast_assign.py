@@ -110,7 +110,8 @@ class AssignMixin:
             self.define(name, value, node)
             return
         dtype = self.resolve_type(ann, node)
-        value = None if node.value is None else self.eval_ir(node.value)
+        value = None if node.value is None else self.to_ir(
+            self.cast_to(self.eval(node.value), ann, node), node)
         self.set_loc(node)
         slot = self.builder.alloca(dtype)
         if value is not None:

@@ -121,14 +121,14 @@ class CallMixin:
             if "dtype" in kwargs:
                 args = args + [kwargs.pop("dtype")]
             x, dtype = self.positional(args, kwargs, 2, name, node)
-            return self.cast_to(x, self.resolve_type(dtype, node), node)
+            return self.cast_to(x, dtype, node)
         if func is builtins.int or func is builtins.float or types.is_dtype(func):
             (x,) = self.positional(args, kwargs, 1, name, node)
             if func is builtins.int and is_scalar(x):
                 return int(x)
             if func is builtins.float and is_scalar(x):
                 return float(x)
-            return self.cast_to(x, self.resolve_type(func, node), node)
+            return self.cast_to(x, func, node)
         if func is builtins.len:
             (x,) = self.positional(args, kwargs, 1, name, node)
             if isinstance(x, Field):
@@ -295,7 +295,10 @@ class CallMixin:
         return t
 
     def cast_to(self, x, dtype, node):
-        return self.cast_op(x, dtype, node)
+        """x converted to `dtype` (a Type, `int`/`float`, or ti.u1: x != 0)."""
+        if dtype is types.u1:
+            x = self.binary_op(B.cmp_ne, x, 0, node, "ti.u1")
+        return self.cast_op(x, self.resolve_type(dtype, node), node)
 
     # ---- atomics ----
     def pointer_of(self, node):

@@ -141,7 +141,7 @@ class FuncMixin:
             return self.cast_op(value, self.resolve_type(ann.dtype or float, node), node)
         dtype = types.resolve_dtype(ann, self.default_ip, self.default_fp)
         if dtype is not None and (is_ir(value) or is_scalar(value)):
-            return self.cast_op(value, dtype, node)
+            return self.cast_to(value, ann, node)
         return value
 
     def func_return(self, node):

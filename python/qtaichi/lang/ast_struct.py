@@ -57,7 +57,7 @@ class StructMixin:
             return self.cast_op(m, self.resolve_type(t.dtype or float, node), node)
         if isinstance(v, Matrix):
             raise self.error(TaichiTypeError, f"{what} is a scalar, got a {v.describe()}", node)
-        return self.cast_op(v, self.resolve_type(t, node), node)
+        return self.cast_to(v, t, node)
 
     def zero_struct(self, stype, node):
         return self.struct_value_for(stype, {}, node)

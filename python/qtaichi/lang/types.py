@@ -19,8 +19,19 @@ float_types = (f32, f64)
 DataType = _core.Type
 
 
+class _Bool:
+    """`ti.u1`, Taichi's boolean: stored as a u8 holding 0 or 1. Converting a value to it
+    (`ti.cast(x, ti.u1)`, `ti.u1(x)`, an annotation, a struct member) gives `x != 0`."""
+
+    def __repr__(self):
+        return "ti.u1"
+
+
+u1 = _Bool()
+
+
 def is_dtype(obj):
-    return isinstance(obj, _core.Type)
+    return isinstance(obj, _core.Type) or obj is u1
 
 
 def resolve_dtype(obj, default_ip, default_fp):
@@ -28,6 +39,8 @@ def resolve_dtype(obj, default_ip, default_fp):
     `obj` names no type."""
     if isinstance(obj, _core.Type):
         return obj
+    if obj is u1:
+        return u8
     if obj is int:
         return default_ip
     if obj is float:
