@@ -15,7 +15,7 @@ from qtaichi.lang.errors import (TaichiAssertionError, TaichiCompilationError, T
 from qtaichi.lang.bitpacked import BitpackedFields
 from qtaichi.lang.field import Field
 from qtaichi.lang.fields import field
-from qtaichi.lang.func import Func, data_oriented, func
+from qtaichi.lang.func import Func, data_oriented, func, real_func
 from qtaichi.lang.kernel import Kernel, kernel
 from qtaichi.lang.memory import bytes_per_cell, memory_report
 from qtaichi.lang.kernel_args import template

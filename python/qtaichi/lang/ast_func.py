@@ -88,8 +88,10 @@ class FuncMixin:
         origin = getattr(fn, "origin", fn)
         if any(getattr(f, "origin", f) is origin for f in self.func_stack):
             chain = " -> ".join(stack + [fn.name])
-            raise self.error(TaichiSyntaxError, f"recursion is not supported: ti.func "
-                             f"'{fn.name}' calls itself ({chain}); ti.funcs are inlined", node)
+            kind = "ti.real_func" if getattr(origin, "real", False) else "ti.func"
+            raise self.error(TaichiSyntaxError, f"recursion is not supported: {kind} "
+                             f"'{fn.name}' calls itself ({chain}); qtaichi inlines {kind}s",
+                             node)
         args = self.call_args(node)
         kwargs = {k.arg: self.eval(k.value) for k in node.keywords}
         if fn.bound_self is not None:

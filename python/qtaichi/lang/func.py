@@ -41,6 +41,20 @@ def func(fn):
     return Func(fn)
 
 
+def real_func(fn):
+    """`@ti.real_func`: Taichi compiles these as real calls. qtaichi inlines them like ti.funcs
+    (the same results; recursion is a TaichiSyntaxError naming the chain), after checking what
+    Taichi requires of them: every parameter and the result annotated."""
+    sig = inspect.signature(fn)
+    missing = [p.name for p in sig.parameters.values() if p.annotation is p.empty]
+    if missing:
+        raise TaichiSyntaxError(f"ti.real_func '{fn.__name__}': parameter '{missing[0]}' needs a "
+                                "type annotation")
+    f = Func(fn)
+    f.real = True
+    return f
+
+
 def data_oriented(cls):
     """`@ti.data_oriented`: classes whose methods are kernels and funcs (nothing to do here:
     Kernel and Func bind `self` themselves)."""
