@@ -69,3 +69,44 @@ def test_star_unpacking_in_calls():
 
     k()
     np.testing.assert_allclose(out.to_numpy(), [321.0, 540.5, 3.0])
+
+
+def test_vector_and_matrix_slices():
+    @ti.kernel
+    def k() -> ti.math.vec4:
+        v = ti.Vector([1.0, 2.0, 3.0, 4.0])
+        m = ti.Matrix([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])
+        a = v[:2]
+        b = v[1::2]
+        c = m[1, :]
+        d = m[:2, 1:]
+        v[2:] = [10.0, 20.0]          # a slice as a target writes those entries
+        return ti.Vector([a.sum(), b.sum() + c.sum(), d.sum() + d.n * 100, v.sum()])
+
+    v = np.array([1.0, 2, 3, 4])
+    m = np.arange(1.0, 10).reshape(3, 3)
+    v2 = v.copy()
+    v2[2:] = [10, 20]
+    np.testing.assert_array_equal(k().to_numpy(), [v[:2].sum(), v[1::2].sum() + m[1, :].sum(),
+                                                   m[:2, 1:].sum() + 200, v2.sum()])
+
+
+def test_starred_extents_and_compile_time_list_arithmetic():
+    n = 3
+
+    @ti.kernel
+    def k() -> ti.i32:
+        s = 0
+        for I in ti.grouped(ti.ndrange(*[n] * 2)):
+            s += I[0] * 10 + I[1]
+        for i, j in ti.static(ti.ndrange(*(2, 2))):
+            s += 1000 * (i + j)
+        return s
+
+    assert k() == sum(i * 10 + j for i in range(3) for j in range(3)) + 4000
+
+
+def test_lib_core_answers_taichis_backend_queries():
+    assert ti._lib.core.with_vulkan() == ti.is_arch_supported(ti.vulkan)
+    assert ti._lib.core.with_cuda() == ti.is_arch_supported(ti.cuda)
+    assert ti._lib.core.with_metal() is False

@@ -60,7 +60,6 @@ UNSUPPORTED_EXPRS = {
     ast.SetComp: "set comprehension", ast.DictComp: "dict comprehension",
     ast.JoinedStr: "f-string", ast.Starred: "starred expression", ast.Await: "await",
     ast.Yield: "yield", ast.YieldFrom: "yield from",
-    ast.Slice: "slice",
 }
 
 
@@ -162,6 +161,14 @@ class ExprMixin:
             raise self.error(TaichiNameError, f"{self.describe(node.value)} has no attribute "
                              f"'{node.attr}'", node) from None
 
+    def expr_Slice(self, node):
+        """`v[1:3]`, `M[:, 0]`: bounds known at compile time (a vector's size is)."""
+        parts = [None if p is None else self.eval(p) for p in (node.lower, node.upper, node.step)]
+        if any(p is not None and not isinstance(p, int) for p in parts):
+            raise self.error(TaichiSyntaxError, "slice bounds in a kernel must be integers known "
+                             "at compile time", node)
+        return slice(*parts)
+
     def expr_Tuple(self, node):
         return tuple(self.eval(e) for e in node.elts)
 
@@ -252,6 +259,11 @@ class ExprMixin:
             except (ZeroDivisionError, OverflowError, ValueError) as e:
                 raise self.error(TaichiSyntaxError, f"in a compile-time expression: {e}",
                                  node) from None
+        if isinstance(lhs, tuple) and (isinstance(rhs, tuple) or type(rhs) is int) and \
+                isinstance(node.op, (ast.Add, ast.Mult)) or \
+                isinstance(rhs, tuple) and type(lhs) is int and isinstance(node.op, ast.Mult):
+            # Compile-time lists/tuples: `[n] * dim`, `shape + (3,)` as in Python.
+            return PY_BIN[type(node.op)](lhs, rhs)
         self.set_loc(node)
         return self.binary_op(op, lhs, rhs, node)
 

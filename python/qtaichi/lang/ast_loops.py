@@ -119,7 +119,13 @@ class LoopMixin:
                 if node.keywords:
                     raise self.error(TaichiSyntaxError, f"{self.describe(node.func)} takes no "
                                      "keywords", node)
-                args = [self.static_iterable(a) for a in node.args]
+                args = []
+                for a in node.args:
+                    if isinstance(a, ast.Starred):  # ti.ndrange(*shape)
+                        args.extend(self.call_args(ast.Call(func=node.func, args=[a],
+                                                            keywords=[])))
+                    else:
+                        args.append(self.static_iterable(a))
                 if any(is_ir(a) for a in args):
                     raise self.error(TaichiSyntaxError, f"ti.static() loops need bounds known at "
                                      f"compile time, got {self.describe(node)}", node)
@@ -153,15 +159,15 @@ class LoopMixin:
                 raise self.error(TaichiSyntaxError, "ti.ndrange() takes one or more extents and "
                                  "no keywords", it)
             dims = []
-            for a in it.args:
-                v = self.eval(a)
-                if isinstance(v, tuple) and len(v) == 2:
+            for v in self.call_args(it):  # ti.ndrange(*shape) unpacks
+                if isinstance(v, (tuple, list)) and len(v) == 2:
+                    v = tuple(v)
                     dims.append(v)
                 elif is_ir(v) or is_scalar(v):
                     dims.append((0, v))
                 else:
                     raise self.error(TaichiSyntaxError, "each ti.ndrange() argument must be an "
-                                     "extent n or a pair (lo, hi)", a)
+                                     "extent n or a pair (lo, hi)", it)
             return dims
         if func is None:
             iterable = self.eval(it)

@@ -143,6 +143,8 @@ class MatrixMixin:
         if len(index) not in (1, 2) or (mat.ndim == 1 and len(index) != 1):
             raise self.error(TaichiSyntaxError, f"a {mat.describe()} takes {mat.ndim} "
                              f"ind{'ex' if mat.ndim == 1 else 'ices'}, got {len(index)}", node)
+        if any(isinstance(i, slice) for i in index):
+            return self.matrix_slice(mat, index, node)
         if any(is_ir(i) for i in index):
             if for_store:
                 if len(index) != mat.ndim:
@@ -165,6 +167,33 @@ class MatrixMixin:
         except TaichiSyntaxError as e:
             raise self.error(TaichiSyntaxError, str(e), node) from None
         return mat.entry(i, j)
+
+    def matrix_slice(self, mat, index, node):
+        """`v[a:b]` (a vector), `M[a:b]` (rows), `M[i, a:b]` / `M[a:b, j]` (a vector),
+        `M[a:b, c:d]` (a matrix); the entries are the original's (stores go through)."""
+        if any(is_ir(i) for i in index):
+            raise self.error(TaichiSyntaxError, "a slice and a run-time index cannot be mixed",
+                             node)
+        try:
+            picks = []
+            for k, i in enumerate(index):
+                size = mat.n if k == 0 else mat.m
+                picks.append(list(range(size))[i] if isinstance(i, slice) else
+                             [check_static_index(i, size, mat.describe())])
+        except TaichiSyntaxError as e:
+            raise self.error(TaichiSyntaxError, str(e), node) from None
+        if mat.ndim == 1:
+            return Matrix._make([mat.entries[r] for r in picks[0]], len(picks[0]), 1, 1,
+                                mat.dtype)
+        rows = picks[0]
+        cols = picks[1] if len(picks) == 2 else list(range(mat.m))
+        entries = [mat.entry(r, c) for r in rows for c in cols]
+        if not entries:
+            raise self.error(TaichiSyntaxError, "this slice selects no entries", node)
+        vector = len(index) == 2 and not all(isinstance(i, slice) for i in index)
+        if vector:
+            return Matrix._make(entries, len(entries), 1, 1, mat.dtype)
+        return Matrix._make(entries, len(rows), len(cols), 2, mat.dtype)
 
     def dynamic_subscript(self, mat, index, node):
         """A chain of selects: every entry is compared with the runtime index."""
