@@ -34,3 +34,16 @@ def test_scalar_vector_and_matrix_ndarrays_round_trip_through_kernels():
     assert a[0, 0] == 14.0
     with pytest.raises(ti.TaichiTypeError, match="shape"):
         a.from_numpy(np.zeros((3, 3)))
+
+
+def test_vector_ndarray_brings_its_element_shape_to_an_untyped_annotation():
+    @ti.kernel
+    def norms(x: ti.types.ndarray(ndim=1), out: ti.types.ndarray(ndim=1)):
+        for i in x:
+            out[i] = x[i].norm()
+
+    x = ti.Vector.ndarray(2, ti.f32, shape=4)
+    x.from_numpy(np.array([[3, 4], [6, 8], [0, 1], [5, 12]], np.float32))
+    out = ti.ndarray(ti.f32, shape=4)
+    norms(x, out)
+    np.testing.assert_allclose(out.to_numpy(), [5, 10, 1, 13])

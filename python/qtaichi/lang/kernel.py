@@ -122,8 +122,7 @@ class Kernel:
                 params.append((spec.name, lambda b=builder, ids=ids, st=spec.annotation:
                                unflatten_ir([b.arg(a) for a in ids], st)))
             elif spec.kind == "ndarray":
-                dtype, outer = key
-                elem = spec.annotation.element_shape
+                dtype, outer, elem = key
                 arg_id = kernel.add_arg(spec.name, dtype, outer + len(elem))
                 params.append((spec.name, lambda b=builder, a=arg_id, n=spec.name, d=dtype,
                                o=outer, e=elem: kernel_args.NdarrayRef(
@@ -227,7 +226,7 @@ class Kernel:
                 for v, t in zip(flat, spec.dtype):
                     slots.append(self._encode(v, t, spec.name))
             elif spec.kind == "ndarray":
-                arr = value
+                value = arr = value.arr if isinstance(value, Ndarray) else value
                 if not arr.flags.c_contiguous or not arr.flags.writeable or \
                         not arr.flags.aligned:
                     arr = np.ascontiguousarray(arr).copy()
@@ -237,7 +236,7 @@ class Kernel:
         return slots
 
     def __call__(self, *args, **kwargs):
-        values = [v.arr if isinstance(v, Ndarray) else v for v in self._bind(args, kwargs)]
+        values = self._bind(args, kwargs)  # ti.ndarray objects stay whole until the slots
         state, compiled, specs, ret_type = self._instance(values)
         copies = []
         slots = self._slots(specs, values, copies)

@@ -10,6 +10,7 @@ import numpy as np
 from qtaichi.lang import types
 from qtaichi.lang.errors import TaichiIndexError, TaichiTypeError
 from qtaichi.lang.matrix import Matrix, MatrixType
+from qtaichi.lang.ndarray import Ndarray
 
 
 class Template:
@@ -108,8 +109,15 @@ class ArgSpec:
         return None
 
     def check_ndarray(self, value, error):
-        """(scalar Type, outer ndim) of an ndarray argument, checked against the annotation."""
+        """(scalar Type, outer ndim, element shape) of an ndarray argument, checked against the
+        annotation. Without a dtype in the annotation, a ti.Vector/Matrix.ndarray brings its
+        own element shape (`ti.types.ndarray(ndim=1)` taking a ti.Vector.ndarray(2, ...))."""
         ann = self.annotation
+        elem = ann.element_shape
+        if isinstance(value, Ndarray):
+            if ann.dtype is None and not elem:
+                elem = value.element_shape
+            value = value.arr
         if not isinstance(value, np.ndarray):
             raise error(f"argument '{self.name}' must be a numpy ndarray, got "
                         f"{type(value).__name__}")
@@ -120,7 +128,6 @@ class ArgSpec:
             if got != ann.dtype:
                 raise error(f"argument '{self.name}' must be an ndarray of {ann.dtype}, got "
                             f"dtype {value.dtype}")
-        elem = ann.element_shape
         outer = value.ndim - len(elem)
         if value.shape[outer:] != elem or outer < 0:
             raise error(f"argument '{self.name}' must end in element dimensions {elem}, got "
@@ -128,7 +135,7 @@ class ArgSpec:
         if ann.ndim is not None and outer != ann.ndim:
             raise error(f"argument '{self.name}' must be an ndarray with {ann.ndim} "
                         f"dimension{'s' if ann.ndim != 1 else ''}, got {outer}")
-        return (got, outer)
+        return (got, outer, elem)
 
 
 def template_key(value):
