@@ -135,3 +135,19 @@ def test_loop_config_block_dim_and_sync():
     k()
     ti.sync()
     np.testing.assert_array_equal(x.to_numpy(), np.arange(100))
+
+
+def test_static_assignment_names_a_compile_time_value():
+    x = ti.field(ti.f32, shape=(4, 3))
+
+    @ti.kernel
+    def k() -> ti.i32:
+        m = ti.static(x.shape[0])
+        s = 0
+        for _ in ti.static(range(m)):    # unrolled: m is known when the kernel compiles
+            s += 1
+        for i, j in ti.ndrange(m, ti.static(x.shape[1])):
+            s += 10
+        return s
+
+    assert k() == 4 + 10 * 12

@@ -4,7 +4,7 @@ A target resolves to a Ref (a field/ndarray element or a local variable) or a Ma
 (a vector/matrix field element or local, assigned component by component)."""
 import ast
 
-from qtaichi.lang import types
+from qtaichi.lang import ops, types
 from qtaichi.lang.ast_expr import ATOMIC_AUG_OPS, B, BIN_OPS, Ref, Var, is_ir, is_scalar
 from qtaichi.lang.errors import TaichiSyntaxError, TaichiTypeError
 from qtaichi.lang.kernel_args import DynamicRef
@@ -87,8 +87,20 @@ class AssignMixin:
     # ---- statements ----
     def stmt_Assign(self, node):
         value = self.eval(node.value)
+        if self.is_static_call(node.value):
+            # `m = ti.static(expr)`: a compile-time name, as in Taichi (loop bounds, shapes).
+            for target in node.targets:
+                if not isinstance(target, ast.Name) or self.lookup_local(target.id) is not None:
+                    raise self.error(TaichiSyntaxError, "the value of ti.static() can only be "
+                                     "given to a new plain name", node)
+                self.scopes[-1][target.id] = Var("python", value, "compile-time name")
+            return
         for target in node.targets:
             self.assign(target, value, node)
+
+    def is_static_call(self, expr):
+        return isinstance(expr, ast.Call) and isinstance(expr.func, (ast.Name, ast.Attribute)) \
+            and self.eval(expr.func) is ops.static
 
     def stmt_AnnAssign(self, node):
         if not isinstance(node.target, ast.Name):
