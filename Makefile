@@ -53,13 +53,14 @@ fuzz: build
 	$(RUN) tests/fuzz/run_fuzz.py --count $(FUZZ_COUNT) --seed $(FUZZ_SEED)
 
 # The flagship: 3D MLS-MPM with the QuanTaichi particle layout (40 bytes per particle) against
-# float32 (64), same particles and kernels: bytes/particle and substeps/s side by side, PNG frames
-# in out/mpm3d. Then the heat diffusion example (out/heat.png).
+# float32 (68), same particles and kernels: bytes/particle and substeps/s side by side, frames
+# in out/mpm3d and a video out/mpm3d.mp4. Then the heat diffusion example (out/heat.png), the
+# AOT effect app, and the quantized smoke (f32 vs quant, then a video out/smoke.mp4).
 RUN := QTAICHI_BUILD_DIR=$(abspath $(BUILD)) $(VENV)/bin/python
 
 EFFECT_ARCH ?= vulkan
 demo: build runtime
-	$(RUN) examples/mpm3d_quant.py --compare --particles 16384 --grid 32 --steps 1200 --frames 6 --check --out out/mpm3d
+	$(RUN) examples/mpm3d_quant.py --compare --particles 16384 --grid 32 --steps 1200 --frames 24 --check --out out/mpm3d --video out/mpm3d.mp4
 	$(RUN) examples/heat_diffusion.py --out out/heat.png
 	@# The AOT effect: exported from Python, run by a C++ app that links only the installed runtime.
 	$(RUN) examples/aot_effect/export.py --arch $(EFFECT_ARCH) --out out/snow_$(EFFECT_ARCH).zip
@@ -67,6 +68,8 @@ demo: build runtime
 	cmake -S examples/aot_effect -B build-effect -G Ninja -DCMAKE_PREFIX_PATH=$(CURDIR)/build-runtime/install > /dev/null
 	cmake --build build-effect
 	build-effect/effect --module out/snow_$(EFFECT_ARCH).zip --arch $(EFFECT_ARCH) --frames 30 --out out/effect
+	$(RUN) examples/smoke_quant.py --compare --res 48 --steps 60 --every 0 --out out/smoke
+	$(RUN) examples/smoke_quant.py --res 48 --steps 160 --every 4 --out out/smoke --video out/smoke.mp4
 
 # Every measurement, each printing a markdown table (side by side in one run; see README).
 bench: build
@@ -75,6 +78,7 @@ bench: build
 	$(RUN) benchmarks/quant_mpm_bench.py
 	$(BUILD)/quant_store_bench
 	$(RUN) benchmarks/game_of_life_bench.py
+	$(RUN) benchmarks/smoke_bench.py
 
 # The C++ and Python suites under AddressSanitizer + UndefinedBehaviorSanitizer, in a build folder
 # of their own (build-sanitize; `make test` is untouched). Python loads the ASan runtime first.
