@@ -177,3 +177,27 @@ def test_u1_is_a_boolean_stored_as_u8():
     assert k(0.0, False) == 10
     assert flags.to_numpy().tolist() == [0, 1, 0, 0]
     assert flags.dtype == ti.u8
+
+
+def test_numpy_integers_as_shapes_and_sizes_and_bool():
+    a = ti.field(ti.f32, shape=np.int64(4))
+    b = ti.field(ti.f32, shape=(np.int32(3), np.int64(2)))
+    v = ti.Vector.field(np.int64(3), ti.f32, shape=np.int64(5))
+    m = ti.Matrix.field(np.int32(2), np.int32(2), ti.f32, shape=(2,))
+    nd = ti.ndarray(ti.f32, shape=(np.int64(3),))
+    c = ti.field(ti.i32)
+    ti.root.dense(ti.i, np.int64(8)).place(c)
+    n, n2 = np.int64(6), np.int32(2)
+
+    @ti.kernel
+    def k(x: ti.f32) -> ti.i32:
+        s = 0
+        for i in range(n):
+            s += 1
+        for i, j in ti.ndrange(n2, n):
+            s += 1
+        return s + bool(x) * 100 + bool(0.0) * 1000
+
+    assert k(0.5) == 6 + 12 + 100 and k(0.0) == 18
+    assert (a.shape, b.shape, v.shape, m.shape, nd.shape, c.shape) == (
+        (4,), (3, 2), (5,), (2,), (3,), (8,))

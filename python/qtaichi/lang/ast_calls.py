@@ -129,6 +129,11 @@ class CallMixin:
             if func is builtins.float and is_scalar(x):
                 return float(x)
             return self.cast_to(x, func, node)
+        if func is builtins.bool:
+            (x,) = self.positional(args, kwargs, 1, name, node)
+            if is_scalar(x):
+                return bool(x)
+            return self.binary_op(B.cmp_ne, x, 0, node, name)  # 1 or 0, as a comparison
         if func is builtins.len:
             (x,) = self.positional(args, kwargs, 1, name, node)
             if isinstance(x, Field):

@@ -2,6 +2,8 @@
 
 `ti.root` is a proxy: every use resolves to the current program's open tree, so after a kernel
 has run (which materializes the trees) new fields go into a fresh tree."""
+import numbers
+
 from qtaichi import _core
 from qtaichi.lang import runtime
 from qtaichi.lang.diagnostics import core_call as _call_core
@@ -38,12 +40,16 @@ def axes(*indices):
     return Axes(*indices)
 
 
+def _is_int(s):
+    return isinstance(s, numbers.Integral) and not isinstance(s, bool)  # numpy ints too
+
+
 def _normalize_shape(shape):
-    if isinstance(shape, int):
-        return (shape,)
-    if not isinstance(shape, (tuple, list)) or not all(isinstance(s, int) for s in shape):
+    if _is_int(shape):
+        return (int(shape),)
+    if not isinstance(shape, (tuple, list)) or not all(_is_int(s) for s in shape):
         raise TaichiError(f"a shape must be an int or a tuple of ints, got {shape!r}")
-    return tuple(shape)
+    return tuple(int(s) for s in shape)
 
 
 class SNode:
