@@ -43,6 +43,7 @@ from qtaichi.lang import impl  # noqa: F401 - ti.lang.impl.current_cfg()
 from qtaichi import math, types  # noqa: E402 - ti.types / ti.math namespaces
 from qtaichi import aot  # noqa: E402 - ti.aot.Module
 from qtaichi import graph  # noqa: E402 - ti.graph (compute graphs)
+from qtaichi import experimental  # noqa: E402 - ti.experimental.real_func
 from qtaichi import _lib  # noqa: E402,F401 - ti._lib.core.with_vulkan() (Taichi's examples)
 from qtaichi import tools  # noqa: E402 - ti.tools (Pillow and ffmpeg are used on first call)
 # Older Taichi's top-level spelling of the image tools (Taichi 1.7 has only ti.tools.*).

@@ -145,6 +145,17 @@ def test_headless_running_ends_after_frame_limit(monkeypatch, tmp_path):
     assert not gui.running
 
 
+def test_headless_frame_limit_sends_escape_and_close(monkeypatch):
+    monkeypatch.setenv("QTAICHI_GUI_FRAMES", "2")
+    gui = ti.GUI("escape", res=16, show_gui=False)
+    frames = 0
+    while not gui.get_event(ti.GUI.ESCAPE):   # a loop written for a window's Escape key
+        gui.show()
+        frames += 1
+        assert frames <= 2
+    assert frames == 2 and gui.event.key == ti.GUI.ESCAPE
+
+
 def test_widgets_hold_values_headless():
     gui = headless_gui()
     s = gui.slider("speed", 0, 10, step=0.5)
@@ -259,6 +270,19 @@ def test_ggui_canvas_2d_and_panels(tmp_path):
     assert Image.open(path).size == (128, 96)
 
 
+def test_ggui_background_goes_under_what_was_drawn():
+    # Taichi's order-independence: set_background_color after a draw does not erase it.
+    window = ti.ui.Window("bg", (64, 64), show_window=False)
+    canvas = window.get_canvas()
+    canvas.circles(np.array([[0.5, 0.5]], np.float32), radius=0.2, color=(1.0, 0.0, 0.0))
+    canvas.set_background_color((0.0, 0.0, 1.0))
+    img = window.get_image_buffer_as_numpy()
+    np.testing.assert_allclose(img[32, 32, :3], (1, 0, 0))
+    np.testing.assert_allclose(img[2, 2, :3], (0, 0, 1))
+    window.show()
+    np.testing.assert_allclose(window.get_image_buffer_as_numpy()[32, 32, :3], (0, 0, 1))
+
+
 def test_ggui_headless_loop_ends(monkeypatch):
     monkeypatch.setenv("QTAICHI_GUI_FRAMES", "2")
     window = ti.ui.Window("loop", (32, 32), show_window=False)
@@ -267,8 +291,9 @@ def test_ggui_headless_loop_ends(monkeypatch):
         window.show()
         n += 1
     assert n == 2
-    assert not window.get_event(ti.ui.PRESS)
     assert not window.is_pressed("a", ti.ui.SHIFT)
+    # At the limit a headless window also "presses" Escape, for loops that wait for it.
+    assert window.get_event(ti.ui.PRESS) and window.event.key == ti.ui.ESCAPE
 
 
 WINDOW_SCRIPT = textwrap.dedent("""
@@ -285,7 +310,7 @@ WINDOW_SCRIPT = textwrap.dedent("""
     w = ti.ui.Window("ggui window", (100, 80))
     assert not w.headless
     w.get_canvas().set_background_color((0.2, 0.9, 0.1))
-    w._display.present(w._image, capture=True)
+    w._display.present(w._frame(panels=False), capture=True)
     ggui = w._display.captured()
     print(json.dumps(dict(shape=list(got.shape), diff=int(np.abs(got - want).max()),
                           ggui=ggui[50, 40, :3].tolist())))

@@ -110,3 +110,36 @@ def test_lib_core_answers_taichis_backend_queries():
     assert ti._lib.core.with_vulkan() == ti.is_arch_supported(ti.vulkan)
     assert ti._lib.core.with_cuda() == ti.is_arch_supported(ti.cuda)
     assert ti._lib.core.with_metal() is False
+
+
+def test_taichi_example_idioms():
+    # Each line below stopped one of Taichi's own example programs.
+    x = ti.field(ti.f32, shape=4)
+    y = ti.field(ti.f32, shape=4)
+    n = np.array([3, 3])
+
+    @ti.experimental.real_func
+    def twice(v: ti.f32) -> ti.f32:
+        return v * 2
+
+    @ti.kernel
+    def k(v: ti.types.ndarray(ndim=1)) -> ti.math.vec4:
+        a, b = ti.static(x, y)                       # snow_phaseField
+        for i in a:
+            b[i] = a[i] + 1
+        s = 0
+        for i, j in ti.ndrange(*(n - 1)):            # implicit_fem
+            s += 1
+        d = ti.Vector([3.0, 4.0])
+        c = ti.math.vec4(1, 2, 3, 4)
+        shape_ok = 0
+        if ti.static(v.element_shape() == [2]):      # stable_fluid_graph
+            shape_ok = 1
+        return ti.Vector([s + shape_ok * 10, d.norm(1e-5) + d.normalized(0.0)[0],  # nbody
+                          (c.rgb / c.a).sum(),       # cornell_box
+                          ti.pow(base=2.0, exponent=3.0) + twice(1.0)])
+
+    arr = ti.Vector.ndarray(2, ti.f32, shape=3)
+    got = k(arr).to_numpy()
+    np.testing.assert_allclose(got, [4 + 10, 5 + 0.6, 6 / 4, 8 + 2], rtol=1e-5)
+    np.testing.assert_array_equal(y.to_numpy(), x.to_numpy() + 1)

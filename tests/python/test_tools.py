@@ -494,8 +494,9 @@ def test_ply_errors(tmp_path):
     ply.add_faces(np.array([0, 1, 3]))
     with pytest.raises(ValueError, match=r"in \[0, 3\)"):
         ply.export(tmp_path / "a.ply")
-    with pytest.raises(ValueError, match="data_type must be one of"):
+    with pytest.warns(UserWarning, match="data_type must be one of .*channel skipped"):
         ply.add_vertex_channel("w", "float16", np.zeros(3))
+    assert "w" not in ply.vertex_channels
     with pytest.raises(ValueError, match=r"shape \(3,\) or \(3, k\); got \(4,\)"):
         ply.add_vertex_channel("w", "float", np.zeros(4))
     with pytest.raises(ValueError, match="face_type"):

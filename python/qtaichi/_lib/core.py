@@ -1,5 +1,7 @@
 """Which backends this build can run (Taichi's `_lib.core.with_*`)."""
 
+GGUI_AVAILABLE = True  # ti.ui draws with qtaichi's own renderer: always there (headless too)
+
 
 def _supported(name):
     import qtaichi as ti

@@ -88,15 +88,25 @@ class AssignMixin:
     def stmt_Assign(self, node):
         value = self.eval(node.value)
         if self.is_static_call(node.value):
-            # `m = ti.static(expr)`: a compile-time name, as in Taichi (loop bounds, shapes).
+            # `m = ti.static(expr)`, `a, b = ti.static(x, y)`: compile-time names, as in Taichi.
             for target in node.targets:
-                if not isinstance(target, ast.Name) or self.lookup_local(target.id) is not None:
-                    raise self.error(TaichiSyntaxError, "the value of ti.static() can only be "
-                                     "given to a new plain name", node)
-                self.scopes[-1][target.id] = Var("python", value, "compile-time name")
+                self.bind_static(target, value, node)
             return
         for target in node.targets:
             self.assign(target, value, node)
+
+    def bind_static(self, target, value, node):
+        if isinstance(target, (ast.Tuple, ast.List)):
+            if not isinstance(value, (tuple, list)) or len(value) != len(target.elts):
+                raise self.error(TaichiSyntaxError, f"cannot unpack ti.static(...) into "
+                                 f"{len(target.elts)} names", node)
+            for t, v in zip(target.elts, value):
+                self.bind_static(t, v, node)
+            return
+        if not isinstance(target, ast.Name) or self.lookup_local(target.id) is not None:
+            raise self.error(TaichiSyntaxError, "the value of ti.static() can only be given to "
+                             "new plain names", node)
+        self.scopes[-1][target.id] = Var("python", value, "compile-time name")
 
     def is_static_call(self, expr):
         return isinstance(expr, ast.Call) and isinstance(expr.func, (ast.Name, ast.Attribute)) \

@@ -4,12 +4,15 @@ import ast
 import math
 import builtins
 
+import numpy as np
+
 from qtaichi.lang import ops, runtime, types
 from qtaichi.lang.ast_expr import ATOMIC_FUNCS, B, MINMAX_FUNCS, U, UNARY_FUNCS, is_ir, is_scalar
 from qtaichi.lang.ast_matrix import BoundMatrixMethod
 from qtaichi.lang.errors import TaichiError, TaichiSyntaxError, TaichiTypeError
 from qtaichi.lang.field import Field
 from qtaichi.lang.func import Func
+from qtaichi.lang.kernel_args import NdarrayRef
 from qtaichi.lang.matrix import Matrix, MatrixType, Vector
 from qtaichi.lang.matrix_field import MatrixField
 from qtaichi.lang.struct import StructType
@@ -60,6 +63,8 @@ class CallMixin:
         name = self.describe(node.func)
         if isinstance(func, BoundMatrixMethod):
             return self.call_matrix_method(func, args, kwargs, node)
+        if getattr(func, "__func__", None) is NdarrayRef.get_element_shape:
+            return func()
         if getattr(func, "__name__", None) == "fill" and \
                 isinstance(getattr(func, "__self__", None), (Field, MatrixField)):
             return self.call_field_fill(func.__self__, args, kwargs, name, node)
@@ -180,6 +185,10 @@ class CallMixin:
 
     # ---- builtins ----
     def call_pow(self, args, kwargs, name, node):
+        # Taichi's parameter names: ti.pow(base, exponent) (older releases: x, a)
+        for k, pos in (("base", 0), ("x", 0), ("exponent", 1), ("a", 1)):
+            if k in kwargs and len(args) == pos:
+                args = args + [kwargs.pop(k)]
         x, y = self.positional(args, kwargs, 2, name, node)
         return self.binary_op(B.pow, x, y, node, name)
 
@@ -281,13 +290,19 @@ class CallMixin:
                 out.extend(v.entries)
             elif isinstance(v, (tuple, list)):
                 out.extend(v)
+            elif isinstance(v, np.ndarray) and v.ndim == 1:
+                out.extend(v.tolist())
             else:
                 raise self.error(TaichiSyntaxError, f"*{self.describe(a.value)}: only a vector, "
                                  "tuple or list known at compile time can be unpacked", a)
         return out
 
     def positional(self, args, kwargs, n, name, node):
-        if kwargs or len(args) != n:
+        if kwargs:
+            raise self.error(TaichiSyntaxError, f"{name} takes {n} positional argument"
+                             f"{'s' if n != 1 else ''}, no keyword "
+                             f"{', '.join(repr(k) for k in kwargs)}", node)
+        if len(args) != n:
             raise self.error(TaichiSyntaxError, f"{name} takes {n} argument"
                              f"{'s' if n != 1 else ''}, got {len(args) + len(kwargs)}", node)
         return args

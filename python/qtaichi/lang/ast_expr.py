@@ -152,6 +152,8 @@ class ExprMixin:
             return self.matrix_attribute(base, node.attr, node)
         if isinstance(base, StructValue):
             return self.struct_attribute(base, node.attr, node)
+        if isinstance(base, NdarrayRef) and node.attr == "element_shape":
+            return base.get_element_shape  # arr.element_shape(), called next
         if is_ir(base):
             raise self.error(TaichiSyntaxError, f"kernel values have no attribute '{node.attr}'",
                              node)
@@ -259,6 +261,9 @@ class ExprMixin:
             except (ZeroDivisionError, OverflowError, ValueError) as e:
                 raise self.error(TaichiSyntaxError, f"in a compile-time expression: {e}",
                                  node) from None
+        if isinstance(lhs, np.ndarray) and (isinstance(rhs, np.ndarray) or type(rhs) in PY_SCALARS) \
+                or isinstance(rhs, np.ndarray) and type(lhs) in PY_SCALARS:
+            return PY_BIN[type(node.op)](lhs, rhs)  # numpy arrays from Python scope: numpy
         if isinstance(lhs, tuple) and (isinstance(rhs, tuple) or type(rhs) is int) and \
                 isinstance(node.op, (ast.Add, ast.Mult)) or \
                 isinstance(rhs, tuple) and type(lhs) is int and isinstance(node.op, ast.Mult):
@@ -302,9 +307,12 @@ class ExprMixin:
                 raise self.error(TaichiSyntaxError, f"unsupported comparison in a kernel: "
                                  f"'{name}'", node)
         operands = [self.eval(node.left)] + [self.eval(c) for c in node.comparators]
-        if all(type(v) in PY_SCALARS for v in operands):  # known at compile time (as in Taichi)
-            return all(PY_CMP[type(o)](a, b)
-                       for o, a, b in zip(node.ops, operands, operands[1:]))
+        if all(type(v) in PY_SCALARS for v in operands) or \
+                all(isinstance(v, (tuple, list)) for v in operands) and \
+                all(type(o) in (ast.Eq, ast.NotEq) for o in node.ops):
+            # known at compile time (as in Taichi): numbers, or shapes compared as sequences
+            norm = [tuple(v) if isinstance(v, list) else v for v in operands]
+            return all(PY_CMP[type(o)](a, b) for o, a, b in zip(node.ops, norm, norm[1:]))
         self.set_loc(node)
         result = None
         for i, op_node in enumerate(node.ops):

@@ -6,7 +6,7 @@ IR constants (of the matrix's dtype, if it has one) only when an operation needs
 from qtaichi.lang.ast_expr import B, U, is_ir, is_scalar
 from qtaichi.lang.errors import TaichiSyntaxError, TaichiTypeError
 from qtaichi.lang.kernel_args import DynamicRef
-from qtaichi.lang.matrix import _COMPONENTS, Matrix, check_static_index
+from qtaichi.lang.matrix import _COLOR_COMPONENTS, _COMPONENTS, Matrix, check_static_index
 
 MATRIX_METHODS = {"transpose", "dot", "norm", "norm_sqr", "normalized", "outer_product",
                   "cross", "trace", "determinant", "inverse", "sum", "max", "min", "cast"}
@@ -123,11 +123,13 @@ class MatrixMixin:
             return getattr(mat, attr)
         if attr in MATRIX_METHODS:
             return BoundMatrixMethod(mat, attr)
-        if attr and set(attr) <= set(_COMPONENTS):
+        names = _COMPONENTS if attr and set(attr) <= set(_COMPONENTS) else \
+            _COLOR_COMPONENTS if attr and set(attr) <= set(_COLOR_COMPONENTS) else None
+        if names is not None:
             if mat.ndim != 1:
                 raise self.error(TaichiSyntaxError, f"'.{attr}' needs a vector, got a "
                                  f"{mat.describe()}", node)
-            idx = [_COMPONENTS.index(c) for c in attr]
+            idx = [names.index(c) for c in attr]
             if max(idx) >= mat.n:
                 raise self.error(TaichiSyntaxError, f"a {mat.describe()} has no component "
                                  f"'{attr}'", node)
@@ -234,6 +236,8 @@ class MatrixMixin:
             if name == "dot":
                 return self.dot(mat, other, node)
             return self.outer_or_cross(name, mat, other, node)
+        if name in ("norm", "normalized") and len(args) == 1 and "eps" not in kwargs:
+            kwargs, args = {"eps": args[0]}, []  # v.norm(1e-5), as Taichi allows
         if args:
             raise self.error(TaichiSyntaxError, f"{name}() takes no positional arguments", node)
         m = self.mat_ir(mat, node)

@@ -71,6 +71,10 @@ class NdarrayRef:
         self.ndim, self.element_shape = ndim, element_shape  # ndim: without element dims
         self.shape = shape  # IR extents of the outer dimensions
 
+    def get_element_shape(self):
+        """`arr.element_shape()` in a kernel (Taichi's spelling): a compile-time list."""
+        return list(self.element_shape)
+
     def element_ref(self, tr, indices, node):
         if len(indices) != self.ndim:
             n, got = self.ndim, len(indices)

@@ -26,6 +26,7 @@ def register_field_factory(fn):
     _field_factories[:] = [fn]
 
 _COMPONENTS = "xyzw"
+_COLOR_COMPONENTS = "rgba"  # v.rgb, c.a: the same entries, named as colours
 
 
 class Matrix:
@@ -148,8 +149,10 @@ class Matrix:
         self.entries[i * self.m + j] = value
 
     def __getattr__(self, name):
-        if name and set(name) <= set(_COMPONENTS) and "entries" in self.__dict__:
-            idx = [_COMPONENTS.index(c) for c in name]
+        names = _COMPONENTS if name and set(name) <= set(_COMPONENTS) else \
+            _COLOR_COMPONENTS if name and set(name) <= set(_COLOR_COMPONENTS) else None
+        if names is not None and "entries" in self.__dict__:
+            idx = [names.index(c) for c in name]
             if self.ndim == 1 and max(idx) < self.n:
                 return self.entries[idx[0]] if len(idx) == 1 else Vector(
                     [self.entries[i] for i in idx])

@@ -64,7 +64,14 @@ def imwrite(img, filename):
     if _FORMATS[ext] != "PNG" and pil.mode == "RGBA":
         # JPEG has no alpha; BMP's is read by few programs (Pillow ignores it): dropped.
         pil = pil.convert("RGB")
-    pil.save(filename, _FORMATS[ext], **({"quality": 95} if _FORMATS[ext] == "JPEG" else {}))
+    # Written beside and renamed into place: a reader (or a killed run) never sees half a file.
+    partial = f"{filename}.{os.getpid()}.partial"
+    try:
+        pil.save(partial, _FORMATS[ext], **({"quality": 95} if _FORMATS[ext] == "JPEG" else {}))
+        os.replace(partial, filename)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
 
 
 def _native_mode(pil):

@@ -57,8 +57,12 @@ class PLYWriter:
                                 if element == "vertex" else
                                 (self.face_channels, self.face_data_type, self.face_data))
         if data_type not in _PLY_TYPES:
-            raise ValueError(f"{element} channel {key!r}: data_type must be one of "
-                             f"{', '.join(_PLY_TYPES)}; got {data_type!r}")
+            # Taichi skips such a channel with a message; a warning names it (and the program
+            # goes on, as it does in Taichi).
+            warnings.warn(f"{element} channel {key!r}: data_type must be one of "
+                          f"{', '.join(_PLY_TYPES)}; got {data_type!r}: channel skipped",
+                          stacklevel=3)
+            return
         if not isinstance(key, str) or not key or any(c.isspace() for c in key):
             raise ValueError(f"{element} channel key must be a non-empty word; got {key!r}")
         data = _as_numpy(data)

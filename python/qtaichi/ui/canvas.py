@@ -28,6 +28,10 @@ def _indices(indices, what):
 
 
 class Canvas:
+    """Draws into a transparent layer (premultiplied colour + coverage); the window puts the
+    background colour under it when the frame is shown, so set_background_color applies to
+    the whole frame wherever it is called (as in Taichi)."""
+
     def __init__(self, window):
         self._window = window
         self.background = (0.0, 0.0, 0.0)
@@ -38,7 +42,6 @@ class Canvas:
 
     def set_background_color(self, color):
         self.background = tuple(float(c) for c in color)
-        self._image.fill(*self.background, 1.0)
 
     def set_image(self, img):
         _gui.set_image(self._image, images.rgba_image(img, "Canvas.set_image"))

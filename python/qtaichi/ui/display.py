@@ -1,8 +1,10 @@
 """Where a GUI's frames go: a GLFW window when one can open, else nowhere (headless).
 
 One rule for ti.GUI and ti.ui.Window: a program written for a window runs unchanged on a server.
-Headless, `running` turns False after QTAICHI_GUI_FRAMES frames (default 600, so a
-`while gui.running` loop ends), and QTAICHI_GUI_OUT=dir writes every shown frame there as PNG."""
+Headless, after QTAICHI_GUI_FRAMES frames (default 600) `running` turns False and an Escape
+press and a window-close event arrive, so `while gui.running`, `while not
+gui.get_event(ti.GUI.ESCAPE)` and `ti.GUI.EXIT` loops end; QTAICHI_GUI_OUT=dir writes every
+shown frame there as PNG."""
 import os
 import time
 import warnings
@@ -74,6 +76,9 @@ class Display:
             stem = "".join(c if c.isalnum() else "_" for c in self.name)
             imwrite(image.array(), os.path.join(self.out_dir, f"{stem}_{self.frames:05d}.png"))
         self.frames += 1
+        if self.window is None and self.frames == self.frame_limit:
+            self.events.append(("Press", "Escape", 0.5, 0.5, 0.0, 0.0))
+            self.events.append(("Press", "WMClose", 0.5, 0.5, 0.0, 0.0))
 
     def poll(self):
         if self.window is not None:

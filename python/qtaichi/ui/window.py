@@ -1,6 +1,8 @@
 """ti.ui.Window (Taichi's GGUI window): a canvas, an optional 3D scene, control panels, input.
 Shown through GLFW where a display is, headless otherwise (show_window=False or no display),
 with the same pixels either way: qtaichi draws every frame itself (see docs/gui.md)."""
+import numpy as np
+
 from qtaichi._core import gui as _gui
 from qtaichi.ui import images
 from qtaichi.ui.canvas import Canvas
@@ -33,7 +35,7 @@ class Window:
         self._pressed = set()
         self._frame_clicks = []    # left clicks (and drags) seen since the last frame
         self.event = None
-        self._canvas.set_background_color((0.0, 0.0, 0.0))
+        self._image.fill(0.0, 0.0, 0.0, 0.0)   # the canvas layer starts transparent
 
     @property
     def headless(self):
@@ -65,26 +67,35 @@ class Window:
     def GUI(self):   # Taichi's older spelling: window.GUI.begin(...)
         return self._gui
 
+    def _frame(self, panels):
+        """The canvas layer over the background colour (and the panels): what a window shows."""
+        layer = self._image.array()
+        out = layer.copy()
+        out[..., :3] += np.asarray(self._canvas.background, np.float32) * (1 - layer[..., 3:])
+        out[..., 3] = 1.0
+        frame = _gui.Image(*self.res)
+        _gui.set_image(frame, out)
+        if panels:
+            self._gui._draw(frame, clear=False)
+        return frame
+
     def show(self):
-        """Draws the control panels, shows the frame, and starts the next one on the
-        background colour."""
-        self._gui._draw(self._image)
-        self._display.present(self._image)
+        """Shows the frame (background, canvas, control panels) and starts the next one."""
+        frame = self._frame(panels=False)
+        self._gui._draw(frame)   # the panels, then forgets them: the next frame lays out anew
+        self._display.present(frame)
         self._frame_clicks = []
         self._take_input()
-        self._canvas.set_background_color(self._canvas.background)
+        self._image.fill(0.0, 0.0, 0.0, 0.0)
 
     def get_image_buffer_as_numpy(self):
-        """The current frame as (W, H, 4) float32."""
-        return self._image.array().copy()
+        """The current frame (background and canvas) as (W, H, 4) float32."""
+        return self._frame(panels=False).array().copy()
 
     def save_image(self, filename):
         """Writes the frame as show() would put it on screen (control panels included)."""
         from qtaichi.tools import imwrite
-        frame = _gui.Image(*self.res)
-        _gui.set_image(frame, self._image.array())
-        self._gui._draw(frame, clear=False)
-        imwrite(frame.array(), filename)
+        imwrite(self._frame(panels=True).array(), filename)
 
     # ---- input ----
 
