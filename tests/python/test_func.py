@@ -353,3 +353,20 @@ def test_real_func_runs_inlined_and_checks_annotations():
 
     with pytest.raises(ti.TaichiSyntaxError, match="recursion is not supported: ti.real_func"):
         f()
+
+
+def test_static_branch_that_returns_ends_the_func():
+    # Taichi's idiom for per-shape variants: the code after a taken static return is not
+    # compiled (its static_assert would fail for the vector case).
+    @ti.func
+    def first(v: ti.template()):
+        if ti.static(isinstance(v, ti.Matrix)):
+            return v[0]
+        ti.static_assert(not isinstance(v, ti.Matrix))
+        return v
+
+    @ti.kernel
+    def k(x: ti.f32) -> ti.f32:
+        return first(ti.Vector([x, 2.0])) * 10 + first(x)
+
+    assert k(3.0) == 33.0

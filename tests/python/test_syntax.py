@@ -143,3 +143,22 @@ def test_taichi_example_idioms():
     got = k(arr).to_numpy()
     np.testing.assert_allclose(got, [4 + 10, 5 + 0.6, 6 / 4, 8 + 2], rtol=1e-5)
     np.testing.assert_array_equal(y.to_numpy(), x.to_numpy() + 1)
+
+
+def test_a_named_list_of_kernel_scalars_is_a_vector_local():
+    f = ti.field(ti.i32, shape=6)
+
+    @ti.kernel
+    def k(a: ti.i32, b: ti.i32, c: ti.i32):
+        verts = [a, b, c]
+        if verts[0] < 10:
+            tmp = verts[1]
+            verts[1] = verts[2]
+            verts[2] = tmp
+        for i, j in ti.static(enumerate([0, 1, 2])):
+            f[i] = verts[j]
+        for i in ti.static(range(3)):
+            f[3 + i] = [a * 2, b * 2, c * 2][i]
+
+    k(1, 2, 3)
+    assert f.to_numpy().tolist() == [1, 3, 2, 2, 4, 6]

@@ -177,6 +177,10 @@ class AssignMixin:
         if isinstance(value, StructValue):
             self.define_struct(name, value, node)
             return
+        if isinstance(value, list) and value and any(is_ir(v) for v in value) and \
+                all(is_ir(v) or is_scalar(v) for v in value):
+            # A list of kernel scalars is a vector local, as in Taichi (`verts[1] = verts[2]`).
+            value = Matrix._make(value, len(value), 1, 1)
         if isinstance(value, Matrix):
             value = self.mat_ir(value, node)
             self.set_loc(node)

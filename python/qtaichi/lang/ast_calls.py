@@ -139,6 +139,11 @@ class CallMixin:
             if is_scalar(x):
                 return bool(x)
             return self.binary_op(B.cmp_ne, x, 0, node, name)  # 1 or 0, as a comparison
+        if func in (builtins.enumerate, builtins.zip, builtins.reversed, builtins.list,
+                    builtins.tuple) and not kwargs and not any(self.holds_ir(a) for a in args):
+            return list(func(*args))  # over compile-time sequences: `ti.static(enumerate(...))`
+        if func in (builtins.isinstance, builtins.hasattr, builtins.callable):
+            return func(*args)  # about compile-time objects: `ti.static(isinstance(v, ...))`
         if func is builtins.len:
             (x,) = self.positional(args, kwargs, 1, name, node)
             if isinstance(x, Field):

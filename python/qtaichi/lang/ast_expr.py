@@ -174,7 +174,8 @@ class ExprMixin:
     def expr_Tuple(self, node):
         return tuple(self.eval(e) for e in node.elts)
 
-    expr_List = expr_Tuple
+    def expr_List(self, node):
+        return [self.eval(e) for e in node.elts]
 
     # ---- subscripts ----
     def subscript_indices(self, node):
@@ -264,9 +265,12 @@ class ExprMixin:
         if isinstance(lhs, np.ndarray) and (isinstance(rhs, np.ndarray) or type(rhs) in PY_SCALARS) \
                 or isinstance(rhs, np.ndarray) and type(lhs) in PY_SCALARS:
             return PY_BIN[type(node.op)](lhs, rhs)  # numpy arrays from Python scope: numpy
-        if isinstance(lhs, tuple) and (isinstance(rhs, tuple) or type(rhs) is int) and \
+        seq = (tuple, list)
+        if isinstance(lhs, seq) and (isinstance(rhs, seq) or type(rhs) is int) and \
                 isinstance(node.op, (ast.Add, ast.Mult)) or \
-                isinstance(rhs, tuple) and type(lhs) is int and isinstance(node.op, ast.Mult):
+                isinstance(rhs, seq) and type(lhs) is int and isinstance(node.op, ast.Mult):
+            if isinstance(lhs, seq) and isinstance(rhs, seq) and type(lhs) is not type(rhs):
+                lhs, rhs = list(lhs), list(rhs)
             # Compile-time lists/tuples: `[n] * dim`, `shape + (3,)` as in Python.
             return PY_BIN[type(node.op)](lhs, rhs)
         self.set_loc(node)

@@ -116,7 +116,7 @@ class FuncMixin:
             for name, value in bound.arguments.items():
                 value = self.convert_to_annotation(value, params[name].annotation, node)
                 self.bind_param(name, value, assigned, parsed.func_def)
-            body = parsed.func_def.body
+            body = self.prune_after_static_returns(parsed.func_def.body)
             if returns_early(body):
                 return self.call_with_early_returns(fn, body, parsed.func_def)
             self.build_stmts(body)
@@ -130,6 +130,21 @@ class FuncMixin:
             for a, v in saved.items():
                 setattr(self, a, v)
             self.set_loc(node)
+
+    def prune_after_static_returns(self, stmts):
+        """The statements up to the first `if ti.static(c):` whose taken branch returns: what
+        follows it is never reached, so (as in Taichi) it is not compiled either."""
+        for i, s in enumerate(stmts):
+            if self.static_branch_returns(s):
+                return stmts[:i + 1]
+        return stmts
+
+    def static_branch_returns(self, s):
+        if not (isinstance(s, ast.If) and _is_static_test(s.test)):
+            return False
+        branch = s.body if self.eval(s.test) else s.orelse
+        return bool(branch) and (isinstance(branch[-1], ast.Return) or
+                                 self.static_branch_returns(branch[-1]))
 
     def convert_to_annotation(self, value, ann, node):
         """Casts a func argument or result to its annotated type (`x: ti.f32`, `v: vec3`)."""
