@@ -2,6 +2,8 @@
 
 #include "runtime/cpu/shared_object.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -11,28 +13,35 @@
 namespace qtaichi::rt {
 
 namespace {
-constexpr size_t kAlignment = 64;  // a cache line; also enough for any vector load
-}
+constexpr size_t kPage = 4096;
+// Device memory is mapped pages, not heap blocks: they arrive zeroed (no memset of a large
+// field), and a kernel's out-of-range write (without debug=True nothing checks indices) lands
+// in the slack page after the data instead of in the C heap's bookkeeping, where it would
+// abort the process later at an unrelated allocation.
+constexpr size_t kSlack = kPage;
+constexpr size_t kAlignment = 64;  // what host copies may touch: the size up to a cache line
+}  // namespace
 
 CpuDevice::CpuDevice(int num_threads) : pool_(num_threads) {}
 
 CpuDevice::~CpuDevice() {
-  memory_.for_each([](uint8_t *mem) { ::operator delete[](mem, std::align_val_t(kAlignment)); });
+  memory_.for_each([](const Mapping &m) { munmap(m.base, m.length); });
 }
 
 Allocation CpuDevice::allocate(size_t bytes) {
   size_t padded = (std::max<size_t>(bytes, 1) + kAlignment - 1) / kAlignment * kAlignment;
-  auto *mem = static_cast<uint8_t *>(::operator new[](padded, std::align_val_t(kAlignment)));
-  std::memset(mem, 0, padded);
-  return memory_.add(mem, padded, bytes);
+  size_t length = (padded + kPage - 1) / kPage * kPage + kSlack;
+  void *mem = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED) throw std::bad_alloc();
+  return memory_.add(Mapping{static_cast<uint8_t *>(mem), length}, padded, bytes);
 }
 
 void CpuDevice::free(Allocation a) {
-  if (auto mem = memory_.remove(a.id)) ::operator delete[](*mem, std::align_val_t(kAlignment));
+  if (auto m = memory_.remove(a.id)) munmap(m->base, m->length);
 }
 
 uint8_t *CpuDevice::at(Allocation a, size_t offset, size_t bytes) {
-  return memory_.checked(a, offset, bytes) + offset;
+  return memory_.checked(a, offset, bytes).base + offset;
 }
 
 void CpuDevice::upload(Allocation dst, size_t offset, const void *src, size_t bytes) {

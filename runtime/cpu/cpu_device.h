@@ -50,7 +50,12 @@ class CpuDevice : public Device {
 
   ThreadPool pool_;
   std::mutex launch_mu_;  // one launch at a time: the pool runs one job
-  AllocationTable<uint8_t *> memory_{"cpu"};
+  // Pages mapped for an allocation: the start, and the length to unmap.
+  struct Mapping {
+    uint8_t *base = nullptr;
+    size_t length = 0;
+  };
+  AllocationTable<Mapping> memory_{"cpu"};
   std::mutex load_mu_;
   std::map<std::string, std::weak_ptr<void>> objects_;  // open shared objects, by content
 };

@@ -137,7 +137,8 @@ def test_taichi_example_idioms():
             shape_ok = 1
         return ti.Vector([s + shape_ok * 10, d.norm(1e-5) + d.normalized(0.0)[0],  # nbody
                           (c.rgb / c.a).sum(),       # cornell_box
-                          ti.pow(base=2.0, exponent=3.0) + twice(1.0)])
+                          ti.pow(base=2.0, exponent=3.0) + twice(1.0) +
+                          ti.pow(a=2.0, b=2) - ti.pow(x=2.0, a=2)])
 
     arr = ti.Vector.ndarray(2, ti.f32, shape=3)
     got = k(arr).to_numpy()

@@ -190,8 +190,10 @@ class CallMixin:
 
     # ---- builtins ----
     def call_pow(self, args, kwargs, name, node):
-        # Taichi's parameter names: ti.pow(base, exponent) (older releases: x, a)
-        for k, pos in (("base", 0), ("x", 0), ("exponent", 1), ("a", 1)):
+        # Taichi's parameter names over its releases: (base, exponent), (x, a), (a, b)
+        names = ("a", "b") if "b" in kwargs else ("x", "a") if "x" in kwargs else \
+            ("base", "exponent")
+        for pos, k in enumerate(names):
             if k in kwargs and len(args) == pos:
                 args = args + [kwargs.pop(k)]
         x, y = self.positional(args, kwargs, 2, name, node)
