@@ -10,7 +10,7 @@ DEBS     := cmake ninja-build g++ ccache llvm-19-dev libgtest-dev \
             python3-pil nlohmann-json3-dev zlib1g-dev libzstd-dev libxml2-dev libedit-dev libffi-dev \
             libvulkan-dev libvulkan-volk-dev spirv-headers spirv-tools mesa-vulkan-drivers \
             vulkan-validationlayers libarchive-dev nettle-dev pkg-config libstb-dev libglfw3-dev xvfb xauth \
-            ffmpeg fonts-dejavu-core
+            ffmpeg fonts-dejavu-core libgl1-mesa-dri
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 JOBS     ?= $(shell nproc)
 

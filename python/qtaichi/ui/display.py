@@ -20,6 +20,16 @@ def _env_flag(name, default):
     return default if value is None else value.strip().lower() not in ("0", "false", "no", "")
 
 
+def any_pressed(pressed, keys):
+    """Taichi's is_pressed: a modifier name matches its left or right key."""
+    for key in keys:
+        if key in ("Shift", "Alt", "Control") and (key + "_L" in pressed or key + "_R" in pressed):
+            return True
+        if key in pressed:
+            return True
+    return False
+
+
 def window_error():
     """Why no window can open here (None when one can)."""
     return _gui.open_window_error() or None

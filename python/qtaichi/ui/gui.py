@@ -11,7 +11,7 @@ import numpy as np
 
 from qtaichi._core import gui as _gui
 from qtaichi.ui import images
-from qtaichi.ui.display import Display
+from qtaichi.ui.display import Display, any_pressed
 from qtaichi.ui.widgets import Widgets
 
 
@@ -275,13 +275,7 @@ class GUI:
         return False
 
     def is_pressed(self, *keys):
-        for key in keys:
-            if key in ("Shift", "Alt", "Control"):
-                if key + "_L" in self.key_pressed or key + "_R" in self.key_pressed:
-                    return True
-            if key in self.key_pressed:
-                return True
-        return False
+        return any_pressed(self.key_pressed, keys)
 
     def get_cursor_pos(self):
         return self._display.cursor_pos()

@@ -6,7 +6,7 @@ import numpy as np
 from qtaichi._core import gui as _gui
 from qtaichi.ui import images
 from qtaichi.ui.canvas import Canvas
-from qtaichi.ui.display import Display
+from qtaichi.ui.display import Display, any_pressed
 from qtaichi.ui.imgui import Gui
 from qtaichi.ui.scene import Scene
 
@@ -137,13 +137,7 @@ class Window:
         return False
 
     def is_pressed(self, *keys):
-        for key in keys:
-            if key in ("Shift", "Alt", "Control"):
-                if key + "_L" in self._pressed or key + "_R" in self._pressed:
-                    return True
-            if key in self._pressed:
-                return True
-        return False
+        return any_pressed(self._pressed, keys)
 
     def get_cursor_pos(self):
         return self._display.cursor_pos()
