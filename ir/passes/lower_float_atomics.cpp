@@ -2,9 +2,9 @@
 // and every atomic multiply (ti.atomic_mul: no target has one, int or float), becomes a
 // compare-and-swap loop in IR on the value's bits (Builder::cas_loop over an unsigned integer
 // view of the same address), so backends need only integer CAS. (An 8/16-bit multiply on a
-// target without CAS that small was made a word-wide loop by lower_small_atomics before.) The loop compares bits, not
-// floats: a NaN or a -0.0 in memory must not make it spin or stop early. min/max keep IEEE
-// minNum/maxNum (a NaN operand loses), as the native instructions do.
+// target without CAS that small was made a word-wide loop by lower_small_atomics before.)
+// The loop compares bits, not floats: a NaN or a -0.0 in memory must not make it spin or stop
+// early. min/max keep IEEE minNum/maxNum (a NaN operand loses), as the native instructions do.
 #include "ir/builder.h"
 #include "ir/error.h"
 #include "ir/passes/address_view.h"

@@ -25,8 +25,8 @@ from qtaichi.lang.ndarray import Ndarray, ndarray
 from qtaichi.lang.struct import Struct, StructField, dataclass
 from qtaichi.lang.linalg import polar_decompose, solve, svd, sym_eig
 from qtaichi.lang.ops import (abs, acos, asin, atan2, atomic_add, atomic_and, atomic_max,
-                              atomic_min, atomic_mul, atomic_or, atomic_sub, atomic_xor, cast, ceil, cos, exp,
-                              floor, grouped, log, loop_config, max, min, ndrange, random, round,
+                              atomic_min, atomic_mul, atomic_or, atomic_sub, atomic_xor, cast,
+                              ceil, cos, exp, floor, grouped, log, loop_config, max, min, ndrange, random, round,
                               sin, sqrt, static, tan, tanh, pow, select, raw_div, raw_mod,
                               rsqrt, bit_cast, bit_shr, static_assert, static_print, zero,
                               one, randn)

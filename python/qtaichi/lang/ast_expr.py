@@ -262,8 +262,9 @@ class ExprMixin:
             except (ZeroDivisionError, OverflowError, ValueError) as e:
                 raise self.error(TaichiSyntaxError, f"in a compile-time expression: {e}",
                                  node) from None
-        if isinstance(lhs, np.ndarray) and (isinstance(rhs, np.ndarray) or type(rhs) in PY_SCALARS) \
-                or isinstance(rhs, np.ndarray) and type(lhs) in PY_SCALARS:
+        arrays = (np.ndarray,)
+        if isinstance(lhs, arrays) and (isinstance(rhs, arrays) or type(rhs) in PY_SCALARS) or \
+                isinstance(rhs, arrays) and type(lhs) in PY_SCALARS:
             return PY_BIN[type(node.op)](lhs, rhs)  # numpy arrays from Python scope: numpy
         seq = (tuple, list)
         if isinstance(lhs, seq) and (isinstance(rhs, seq) or type(rhs) is int) and \

@@ -1,8 +1,8 @@
 """A kernel's Python AST -> IR, through the `_core.Builder`.
 
 Statements are here; the rest are mixins: expressions (ast_expr.py), calls (ast_calls.py),
-vectors and matrices (ast_matrix.py), structs (ast_struct.py), assignments (ast_assign.py), for loops (ast_loops.py) and
-inlined ti.funcs (ast_func.py).
+vectors and matrices (ast_matrix.py), structs (ast_struct.py), assignments (ast_assign.py),
+for loops (ast_loops.py) and inlined ti.funcs (ast_func.py).
 Scoping follows Taichi: a name first assigned inside a block (if/for/while body) is gone after
 the block; a variable's type is fixed by its first assignment."""
 import ast

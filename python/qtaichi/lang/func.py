@@ -44,7 +44,7 @@ def func(fn):
 def real_func(fn):
     """`@ti.real_func`: Taichi compiles these as real calls. qtaichi inlines them like ti.funcs
     (the same results; recursion is a TaichiSyntaxError naming the chain), after checking what
-    Taichi requires of them: every parameter and the result annotated."""
+    Taichi requires of them: every parameter annotated."""
     sig = inspect.signature(fn)
     missing = [p.name for p in sig.parameters.values() if p.annotation is p.empty]
     if missing:

@@ -114,7 +114,8 @@ class GUI:
         c = images.points(c, 2, "GUI.triangles: c")
         if not (a.shape == b.shape == c.shape):
             raise ValueError("GUI.triangles: a, b and c must have the same shape")
-        _gui.triangles(self._image, a, b, c, images.hex_colors(color, len(a), "GUI.triangles: color"))
+        _gui.triangles(self._image, a, b, c,
+                       images.hex_colors(color, len(a), "GUI.triangles: color"))
 
     def line(self, begin, end, radius=1, color=0xFFFFFF):
         self.lines(np.array([begin]), np.array([end]), radius, color)

@@ -64,8 +64,8 @@ Glfw &glfw() {
 #undef X
     g.glfwSetErrorCallback([](int, const char *msg) { glfw().last_glfw_error = msg ? msg : ""; });
     if (!g.glfwInit())
-      g.error = "GLFW could not start: " + (g.last_glfw_error.empty() ? std::string("no reason given")
-                                                                      : g.last_glfw_error);
+      g.error = "GLFW could not start: " +
+                (g.last_glfw_error.empty() ? std::string("no reason given") : g.last_glfw_error);
   });
   return g;
 }
