@@ -329,3 +329,35 @@ def test_real_window_under_xvfb():
     assert out["shape"] == [120, 90, 4]
     assert out["diff"] == 0          # the window shows exactly the frame
     assert out["ggui"] == [51, 230, 26]
+
+
+def test_camera_track_user_inputs_moves_and_turns():
+    window = ti.ui.Window("cam", (32, 32), show_window=False)
+    cam = ti.ui.Camera()
+    cam.position(0, 0, 0)
+    cam.lookat(0, 0, -1)
+    window._pressed.add("w")                       # as if W were held
+    cam.track_user_inputs(window, movement_speed=1.0)
+    np.testing.assert_allclose(cam.curr_position, [0, 0, -0.03], atol=1e-12)
+    np.testing.assert_allclose(cam.curr_lookat - cam.curr_position, [0, 0, -1], atol=1e-12)
+    window._pressed.clear()
+    front = cam.curr_lookat - cam.curr_position
+    turned = ti.ui.Camera._turn(front, np.array([0.0, 1.0, 0.0]), np.pi / 2, 0.0)
+    np.testing.assert_allclose(turned, [-1, 0, 0], atol=1e-12)   # a quarter turn left
+
+
+def test_orthographic_sphere_has_its_true_size():
+    window = ti.ui.Window("ortho", (64, 64), show_window=False)
+    scene = window.get_scene()
+    cam = ti.ui.Camera()
+    cam.position(0, 0, 5)
+    cam.lookat(0, 0, 0)
+    cam.projection_mode(ti.ui.PROJECTION_ORTHOGONAL)
+    cam.top(1.0)                                   # 2 world units over 64 pixels
+    scene.set_camera(cam)
+    scene.ambient_light((1, 1, 1))
+    scene.particles(np.zeros((1, 3), np.float32), radius=0.5, color=(1, 1, 1))
+    window.get_canvas().scene(scene)
+    covered = window.get_image_buffer_as_numpy()[..., 0] > 0.5
+    # a disc of radius 0.5 units = 16 pixels: pi * 16^2 pixels, give or take the rim
+    assert abs(covered.sum() - np.pi * 16 ** 2) < 2 * np.pi * 16
