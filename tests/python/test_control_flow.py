@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 import qtaichi as ti
+import archs
 
 
 def test_range_with_bounds():
@@ -422,3 +423,28 @@ def test_range_step_must_be_a_nonzero_constant():
 
     with pytest.raises(ti.TaichiSyntaxError, match="non-zero integer known at compile time"):
         k(1)
+
+
+@pytest.mark.parametrize("short_circuit", [False, True])
+def test_and_or_evaluate_their_right_side_as_taichi_does(short_circuit):
+    # Taichi's default evaluates both sides of `and`/`or`; ti.init(short_circuit_operators=True)
+    # skips the right side when the left decides.
+    archs.init(short_circuit_operators=short_circuit)
+    hits = ti.field(ti.i32, shape=())
+
+    @ti.func
+    def touch(v):
+        hits[None] += 1
+        return v
+
+    @ti.kernel
+    def k(a: ti.i32) -> ti.i32:
+        r = 0
+        if a > 0 and touch(a) > 1:
+            r += 1
+        if a > 0 or touch(a) > 1:
+            r += 10
+        return r + (a > 1 and a < 5 and a != 3)
+
+    assert [k(a) for a in (0, 1, 2, 3)] == [0, 10, 12, 11]
+    assert hits[None] == (4 if short_circuit else 8)

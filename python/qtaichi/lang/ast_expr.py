@@ -295,6 +295,8 @@ class ExprMixin:
 
     def expr_BoolOp(self, node):
         op = B.logic_and if isinstance(node.op, ast.And) else B.logic_or
+        if self.state.short_circuit_operators:
+            return self.short_circuit(node, op == B.logic_and)
         values = [self.eval(v) for v in node.values]
         if all(type(v) in PY_SCALARS for v in values):  # known at compile time (as in Taichi)
             return all(values) if op == B.logic_and else any(values)
@@ -303,6 +305,37 @@ class ExprMixin:
         for v in values[1:]:
             result = self.binary_op(op, result, v, node)
         return result
+
+    def short_circuit(self, node, is_and):
+        """`a and b` that evaluates b only when a is true (`or`: only when a is false); the
+        value is 1 or 0, as without short-circuiting."""
+        first = self.eval(node.values[0])
+        if type(first) in PY_SCALARS:  # decided at compile time, as Python would
+            if bool(first) != is_and:
+                return bool(first)
+            if len(node.values) == 1:
+                return bool(first)
+            rest = ast.BoolOp(op=node.op, values=node.values[1:])
+            return self.short_circuit(ast.copy_location(rest, node), is_and) \
+                if len(node.values) > 2 else self.truth(self.eval(node.values[1]), node)
+        b = self.builder
+        self.set_loc(node)
+        slot = b.alloca(types.i32)
+        b.local_store(slot, self.truth(first, node))
+        for v in node.values[1:]:
+            cur = b.local_load(slot)
+            go_on = cur if is_and else b.binary(B.cmp_eq, cur, self.to_ir(0, node))
+            stmt = b.if_(go_on)
+            b.push_block(stmt.true_block)
+            b.local_store(slot, self.truth(self.eval(v), node))
+            b.pop_block()
+        return b.local_load(slot)
+
+    def truth(self, v, node):
+        """1 or 0 (i32) for a kernel value or number."""
+        if type(v) in PY_SCALARS:
+            return self.to_ir(int(bool(v)), node)
+        return self.to_ir(self.binary_op(B.cmp_ne, v, 0, node), node)
 
     def expr_Compare(self, node):
         for op_node in node.ops:

@@ -65,10 +65,12 @@ class ProgramState:
     remember the state they belong to, so using them after `ti.reset()` is a clear error rather
     than a dangling pointer."""
 
-    def __init__(self, config):
+    def __init__(self, config, short_circuit_operators=False):
         self.config = config
         self.core = _core.Program(config)
         self.alive = True
+        # Taichi's ti.init(short_circuit_operators=True): `and`/`or` skip their right side.
+        self.short_circuit_operators = short_circuit_operators
 
     def check_alive(self, what):
         if not self.alive:
@@ -83,7 +85,7 @@ def init(arch=None, debug=False, print_ir=False, default_ip=types.i32, default_f
          num_threads=0, random_seed=0, offline_cache=True, offline_cache_file_path=None,
          log_level=None, opt_level=3, quant_opt_store_fusion=True,
          quant_opt_atomic_demotion=True, check_quant_overflow=False,
-         **_ignored_taichi_options):
+         short_circuit_operators=False, **_ignored_taichi_options):
     """Starts a fresh program (resetting any previous one). Unknown Taichi options are accepted
     and ignored, so existing programs run unchanged."""
     global _current
@@ -114,7 +116,7 @@ def init(arch=None, debug=False, print_ir=False, default_ip=types.i32, default_f
     cfg.quant_opt_store_fusion = bool(quant_opt_store_fusion)
     cfg.quant_opt_atomic_demotion = bool(quant_opt_atomic_demotion)
     cfg.check_quant_overflow = bool(check_quant_overflow)
-    _current = ProgramState(cfg)
+    _current = ProgramState(cfg, bool(short_circuit_operators))
 
 
 def reset():
