@@ -361,3 +361,21 @@ def test_orthographic_sphere_has_its_true_size():
     covered = window.get_image_buffer_as_numpy()[..., 0] > 0.5
     # a disc of radius 0.5 units = 16 pixels: pi * 16^2 pixels, give or take the rim
     assert abs(covered.sum() - np.pi * 16 ** 2) < 2 * np.pi * 16
+
+
+def test_scene_arguments_are_checked_before_the_renderer_reads_them():
+    window = ti.ui.Window("bad", (16, 16), show_window=False)
+    scene = window.get_scene()
+    cam = ti.ui.Camera()
+    cam.position(0, 0, 3)
+    scene.set_camera(cam)
+    with pytest.raises(ValueError, match="2 radii for 4 particles"):
+        scene.particles(np.zeros((4, 3)), 0.1, per_vertex_radius=np.ones(2))
+    with pytest.raises(ValueError, match="2 normals for 3 vertices"):
+        scene.mesh(np.zeros((3, 3)), normals=np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="expected 4 RGB colours"):
+        scene.particles(np.zeros((4, 3)), 0.1, per_vertex_color=np.ones((2, 3)))
+    scene.mesh(np.zeros((3, 3)), indices=np.array([0, 1, 7]))
+    with pytest.raises(ValueError, match="index 7 is outside the 3 vertices"):
+        window.get_canvas().scene(scene)
+    window.get_canvas().scene(scene)   # the bad mesh went with its frame

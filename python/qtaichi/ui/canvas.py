@@ -78,5 +78,7 @@ class Canvas:
 
     def scene(self, scene):
         """Renders the 3D scene over what the canvas holds, then starts the scene's next frame."""
-        _gui.render_scene(self._image, scene._description())
-        scene._next_frame()
+        try:
+            _gui.render_scene(self._image, scene._description())
+        finally:
+            scene._next_frame()  # a frame that failed (a bad index) does not poison the next

@@ -64,6 +64,8 @@ class Scene:
             radii = images.to_numpy(per_vertex_radius, "Scene.particles: per_vertex_radius")
             radii = np.ascontiguousarray(radii.reshape(-1)[index_offset:index_offset + len(c)],
                                          dtype=np.float32)
+            if len(radii) != len(c):
+                raise ValueError(f"Scene.particles: {len(radii)} radii for {len(c)} particles")
         self._particles.append(dict(
             centers=c, radius=float(radius), per_vertex_radius=radii, color=_rgb(color),
             per_vertex_color=_colors(per_vertex_color, len(c), "Scene.particles: per_vertex_color",
@@ -75,6 +77,8 @@ class Scene:
         v = _floats(vertices, 3, "Scene.mesh: vertices", vertex_offset, vertex_count)
         n = None if normals is None else \
             _floats(normals, 3, "Scene.mesh: normals", vertex_offset, vertex_count)
+        if n is not None and len(n) != len(v):
+            raise ValueError(f"Scene.mesh: {len(n)} normals for {len(v)} vertices")
         idx = _indices(indices, "Scene.mesh: indices", index_offset, index_count)
         self._meshes.append(dict(
             vertices=v, normals=n, indices=idx, color=_rgb(color), two_sided=bool(two_sided),
