@@ -44,3 +44,25 @@ def test_entries_stored_with_indices_known_only_at_run_time():
         want.append(v)
     np.testing.assert_array_equal(out.to_numpy(), want)
     np.testing.assert_array_equal(m.to_numpy(), [[0, 0, -1.0], [0, 0, 2.5]])
+
+
+def test_fill_sets_every_entry_in_place():
+    P = ti.types.struct(a=ti.math.vec2, b=ti.f32)
+    out = ti.Vector.field(3, ti.f32, shape=2)
+
+    @ti.kernel
+    def k(x: ti.f32):
+        v = ti.Vector([1.0, 2.0, 3.0])
+        v.fill(x)
+        m = ti.Matrix([[1.0, 2.0], [3.0, 4.0]])
+        m.fill(x * 2)
+        p = P(a=ti.math.vec2(5, 6), b=7.0)
+        p.fill(-1)
+        out[0] = v
+        out[1] = ti.Vector([m.sum(), p.a.sum(), p.b])
+
+    k(1.5)
+    np.testing.assert_array_equal(out.to_numpy(), [[1.5, 1.5, 1.5], [12.0, -2.0, -1.0]])
+    v = ti.Vector([1, 2])
+    v.fill(9)
+    assert v.to_list() == [9, 9]

@@ -15,7 +15,7 @@ from qtaichi.lang.func import Func
 from qtaichi.lang.kernel_args import NdarrayRef
 from qtaichi.lang.matrix import Matrix, MatrixType, Vector
 from qtaichi.lang.matrix_field import MatrixField
-from qtaichi.lang.struct import StructType
+from qtaichi.lang.struct import StructType, StructValue
 
 # Constructors that only arrange their arguments: kernels call them as they are.
 MATRIX_CONSTRUCTORS = dict.fromkeys([Vector, Matrix, Vector.zero, Vector.one, Vector.unit,
@@ -40,6 +40,10 @@ BUILTIN_CALLS = {ops.pow: "call_pow", builtins.pow: "call_pow", ops.select: "cal
 
 class CallMixin:
     def expr_Call(self, node):
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "fill":
+            target = self.lvalue(node.func.value)
+            if isinstance(target, (Matrix, StructValue)):  # v.fill(x): every entry, in place
+                return self.fill_local(target, node)
         func = self.eval(node.func)
         starred = any(isinstance(a, ast.Starred) for a in node.args)
         if starred and (func is builtins.print or _find(ATOMIC_FUNCS, func) is not None):
@@ -157,6 +161,25 @@ class CallMixin:
             raise self.error(TaichiTypeError, f"len() of {self.describe(node.args[0])} is not "
                              "known at compile time", node)
         raise self.error(TaichiSyntaxError, f"unsupported call in a kernel: {name}", node)
+
+    def fill_local(self, target, node):
+        if len(node.args) != 1 or node.keywords:
+            raise self.error(TaichiSyntaxError, "fill() takes one value", node)
+        value = self.eval(node.args[0])
+        if not (is_ir(value) or is_scalar(value)):
+            raise self.error(TaichiTypeError, "fill() takes a scalar", node)
+
+        def store_all(ref):
+            if isinstance(ref, StructValue):
+                for r in ref.members.values():
+                    store_all(r)
+            elif isinstance(ref, Matrix):
+                for r in ref.entries:
+                    self.store_ref(r, value, node)
+            else:
+                self.store_ref(ref, value, node)
+        store_all(target)
+        return None
 
     def call_field_fill(self, field, args, kwargs, name, node):
         """`x.fill(v)` in a kernel: a loop over the field's elements (parallel at the top level,

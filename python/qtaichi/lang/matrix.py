@@ -148,6 +148,10 @@ class Matrix:
         i, j = key if isinstance(key, tuple) else (key, 0)
         self.entries[i * self.m + j] = value
 
+    def fill(self, val):
+        """Sets every entry to `val`, in place (Taichi's Matrix.fill)."""
+        self.entries = [val] * len(self.entries)
+
     def __getattr__(self, name):
         names = _COMPONENTS if name and set(name) <= set(_COMPONENTS) else \
             _COLOR_COMPONENTS if name and set(name) <= set(_COLOR_COMPONENTS) else None
