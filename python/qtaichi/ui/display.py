@@ -20,14 +20,24 @@ def _env_flag(name, default):
     return default if value is None else value.strip().lower() not in ("0", "false", "no", "")
 
 
-def any_pressed(pressed, keys):
-    """Taichi's is_pressed: a modifier name matches its left or right key."""
-    for key in keys:
-        if key in ("Shift", "Alt", "Control") and (key + "_L" in pressed or key + "_R" in pressed):
+class InputQueries:
+    """get_event / is_pressed / get_cursor_pos, the same for ti.GUI and ti.ui.Window: each has
+    a `_display`, the keys held down in `_keys_down`, and its own get_events filter."""
+
+    def get_event(self, *tag):
+        for e in self.get_events(*tag):
+            self.event = e
             return True
-        if key in pressed:
-            return True
-    return False
+        return False
+
+    def is_pressed(self, *keys):
+        """A modifier name (Shift, Alt, Control) matches its left or right key."""
+        down = self._keys_down
+        return any(key in down or key in ("Shift", "Alt", "Control") and
+                   (key + "_L" in down or key + "_R" in down) for key in keys)
+
+    def get_cursor_pos(self):
+        return self._display.cursor_pos()
 
 
 def window_error():

@@ -11,11 +11,11 @@ import numpy as np
 
 from qtaichi._core import gui as _gui
 from qtaichi.ui import images
-from qtaichi.ui.display import Display, any_pressed
+from qtaichi.ui.display import Display, InputQueries
 from qtaichi.ui.widgets import Widgets
 
 
-class GUI:
+class GUI(InputQueries):
     class Event:
         def __init__(self):
             self.type = None
@@ -269,17 +269,9 @@ class GUI:
             if f is None or f.match(e):
                 yield e
 
-    def get_event(self, *e_filter):
-        for e in self.get_events(*e_filter):
-            self.event = e
-            return True
-        return False
-
-    def is_pressed(self, *keys):
-        return any_pressed(self.key_pressed, keys)
-
-    def get_cursor_pos(self):
-        return self._display.cursor_pos()
+    @property
+    def _keys_down(self):
+        return self.key_pressed
 
 
 rgb_to_hex = images.rgb_to_hex

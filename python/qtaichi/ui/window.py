@@ -6,7 +6,7 @@ import numpy as np
 from qtaichi._core import gui as _gui
 from qtaichi.ui import images
 from qtaichi.ui.canvas import Canvas
-from qtaichi.ui.display import Display, any_pressed
+from qtaichi.ui.display import Display, InputQueries
 from qtaichi.ui.imgui import Gui
 from qtaichi.ui.scene import Scene
 
@@ -20,7 +20,7 @@ class Event:
         return f"ti.ui.Event(type={self.type!r}, key={self.key!r})"
 
 
-class Window:
+class Window(InputQueries):
     def __init__(self, name, res, vsync=False, show_window=True, fps_limit=1000, pos=(100, 100)):
         res = tuple(int(r) for r in res)
         if len(res) != 2 or min(res) <= 0:
@@ -130,17 +130,9 @@ class Window:
             if tag is None or etype == tag:
                 yield Event(etype, key)
 
-    def get_event(self, tag=None):
-        for e in self.get_events(tag):
-            self.event = e
-            return True
-        return False
-
-    def is_pressed(self, *keys):
-        return any_pressed(self._pressed, keys)
-
-    def get_cursor_pos(self):
-        return self._display.cursor_pos()
+    @property
+    def _keys_down(self):
+        return self._pressed
 
     def get_window_shape(self):
         return self.res
