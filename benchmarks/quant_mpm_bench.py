@@ -17,7 +17,6 @@ moves far less than a grid cell; the test tests/python/test_quant_mpm.py checks 
 import argparse
 import os
 import sys
-import time
 
 import numpy as np
 
@@ -25,17 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "examples"))
 
 import qtaichi as ti  # noqa: E402
-
-
-def timed(sim, reset, steps):
-    """Seconds for `steps` substeps from the initial state."""
-    reset()
-    ti.sync()
-    start = time.perf_counter()
-    for _ in range(steps):
-        sim.substep()
-    ti.sync()
-    return time.perf_counter() - start
+from layout_timing import best_alternating, seconds  # noqa: E402
 
 
 def run_case(name, make, reset_of, n, steps, repeats):
@@ -46,10 +35,8 @@ def run_case(name, make, reset_of, n, steps, repeats):
         reset_of(sim)()
         for _ in range(2):
             sim.substep()
-    best = {layout: float("inf") for layout in sims}
-    for _ in range(repeats):
-        for layout, sim in sims.items():
-            best[layout] = min(best[layout], timed(sim, reset_of(sim), steps))
+    best = best_alternating(sims, repeats,
+                            lambda sim: seconds(reset_of(sim), sim.substep, steps))
     rows = {}
     for layout, sim in sims.items():
         x = sim.x.to_numpy().astype(np.float64)

@@ -14,37 +14,18 @@ agree between the layouts within --tol (relative; tests/python/test_smoke.py che
     .venv/bin/python benchmarks/smoke_bench.py --res 256 --archs cuda  # on a GPU
 """
 import argparse
-import importlib.util
 import os
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-EXAMPLE = os.path.join(os.path.dirname(HERE), "examples", "smoke_quant.py")
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "examples"))
 
 import qtaichi as ti  # noqa: E402
+import smoke_quant as smoke  # noqa: E402 - the example's kernels, not a copy
+from layout_timing import best_alternating, seconds  # noqa: E402
 
 
-def load_example():
-    """examples/smoke_quant.py as a module: the kernels are the example's, not a copy."""
-    spec = importlib.util.spec_from_file_location("smoke_quant", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def timed(sim, steps):
-    """Seconds for `steps` steps from the empty state."""
-    sim.reset()
-    ti.sync()
-    start = time.perf_counter()
-    for _ in range(steps):
-        sim.step()
-    ti.sync()
-    return time.perf_counter() - start
-
-
-def run_arch(smoke, arch, res, steps, repeats):
+def run_arch(arch, res, steps, repeats):
     """Both layouts on one arch: rows of bytes/voxel, MB, ms/step, total density, div check."""
     ti.init(arch=getattr(ti, arch))
     used = str(ti.cfg.arch).split(".")[-1]
@@ -55,10 +36,7 @@ def run_arch(smoke, arch, res, steps, repeats):
         sim.reset()
         div[layout] = sim.step(verbose=True)  # compiles; max |div| before / after projection
         sim.step()  # the swapped buffers' instances
-    best = {layout: float("inf") for layout in sims}
-    for _ in range(repeats):
-        for layout, sim in sims.items():
-            best[layout] = min(best[layout], timed(sim, steps))
+    best = best_alternating(sims, repeats, lambda sim: seconds(sim.reset, sim.step, steps))
     rows = {}
     for layout, sim in sims.items():
         rows[layout] = dict(bpv=sim.bytes_per_voxel, mb=sim.bytes_per_voxel * res ** 3 / 1e6,
@@ -80,10 +58,9 @@ def main():
                     help="largest allowed relative difference of the total density")
     args = ap.parse_args()
 
-    smoke = load_example()
     results = []
     for arch in (a.strip() for a in args.archs.split(",") if a.strip()):
-        results.append(run_arch(smoke, arch, args.res, args.steps, args.repeats))
+        results.append(run_arch(arch, args.res, args.steps, args.repeats))
 
     print(f"\n{args.res}^3 voxels, {args.steps} steps per run from the empty state, "
           f"best of {args.repeats}; {os.cpu_count()} CPU threads\n")
