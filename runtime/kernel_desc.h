@@ -21,6 +21,21 @@ struct TaskDesc {
   bool operator==(const TaskDesc &) const = default;
 };
 
+// A backend's own task record (anything with range_for, symbol, begin, end, begin_temp,
+// end_temp) as the launch description has it.
+template <typename Task>
+TaskDesc task_desc_of(const Task &t, int64_t block_dim) {
+  TaskDesc d;
+  d.kind = t.range_for ? TaskKind::range_for : TaskKind::serial;
+  d.symbol = t.symbol;
+  d.begin = t.begin;
+  d.end = t.end;
+  d.begin_temp = t.begin_temp;
+  d.end_temp = t.end_temp;
+  d.block_dim = static_cast<int>(block_dim);
+  return d;
+}
+
 // A kernel argument: a scalar (one 64-bit slot) or an ndarray (its data, then one slot per
 // dimension of its shape).
 struct ArgDesc {

@@ -20,21 +20,6 @@ namespace qtaichi {
 
 namespace {
 
-// A task of any backend's table (rt::CpuTask, codegen::LlvmTask, spirv::SpirvTask) as the
-// launch description has it.
-template <typename Task>
-rt::TaskDesc task_desc(const Task &t, int64_t block_dim) {
-  rt::TaskDesc d;
-  d.kind = t.range_for ? rt::TaskKind::range_for : rt::TaskKind::serial;
-  d.symbol = t.symbol;
-  d.begin = t.begin;
-  d.end = t.end;
-  d.begin_temp = t.begin_temp;
-  d.end_temp = t.end_temp;
-  d.block_dim = static_cast<int>(block_dim);
-  return d;
-}
-
 class CpuBackend : public Backend {
  public:
   explicit CpuBackend(int opt_level) : jit_(opt_level) {}
@@ -45,7 +30,7 @@ class CpuBackend : public Backend {
     BackendOutput out;
     auto code = jit_.compile(kernel, symbol_prefix, cached, cached ? nullptr : &out.object,
                              listing);
-    for (const rt::CpuTask &t : code->tasks) out.tasks.push_back(task_desc(t, t.grain));
+    for (const rt::CpuTask &t : code->tasks) out.tasks.push_back(t.desc);
     out.listing = std::move(code->llvm_ir);
     out.executable = std::make_unique<rt::CpuExecutable>(std::move(code->tasks));
     return out;
@@ -88,7 +73,8 @@ class CudaBackend : public Backend {
       out.object = ptx;
       if (listing) out.listing = k.llvm_ir + "\n" + ptx;
     }
-    for (const codegen::LlvmTask &t : tasks) out.tasks.push_back(task_desc(t, t.block_dim));
+    for (const codegen::LlvmTask &t : tasks)
+      out.tasks.push_back(rt::task_desc_of(t, t.block_dim));
     if (device_) {
       try {
         out.executable = device_->load(ptx, out.tasks);
@@ -120,7 +106,7 @@ class VulkanBackend : public Backend {
     std::vector<std::vector<uint32_t>> modules;
     const char *dump = std::getenv("QTAICHI_DUMP_SPIRV");
     for (const auto &t : tasks) {
-      out.tasks.push_back(task_desc(t, t.block_dim));
+      out.tasks.push_back(rt::task_desc_of(t, t.block_dim));
       if (cached) continue;
       modules.push_back(t.words);
       if (dump && *dump) {

@@ -156,16 +156,7 @@ std::unique_ptr<CpuKernel> CpuJit::compile(const ir::Kernel &kernel,
     fail("loading the object code", std::move(err));
   for (const LlvmTask &t : lk.tasks) {
     auto addr = unwrap(impl_->jit->lookup(t.symbol), "looking up " + t.symbol);
-    rt::CpuTask task;
-    task.range_for = t.range_for;
-    task.begin = t.begin;
-    task.end = t.end;
-    task.begin_temp = t.begin_temp;
-    task.end_temp = t.end_temp;
-    task.grain = t.block_dim;
-    task.fn = addr.toPtr<void *>();
-    task.symbol = t.symbol;
-    out->tasks.push_back(task);
+    out->tasks.push_back(rt::CpuTask{rt::task_desc_of(t, t.block_dim), addr.toPtr<void *>()});
   }
   return out;
 }

@@ -100,17 +100,9 @@ std::unique_ptr<Executable> CpuDevice::load(const std::string &artifact,
   auto *so = static_cast<SharedObject *>(code.get());
   std::vector<CpuTask> out;
   for (const TaskDesc &t : tasks) {
-    CpuTask task;
-    task.range_for = t.kind == TaskKind::range_for;
-    task.begin = t.begin;
-    task.end = t.end;
-    task.begin_temp = t.begin_temp;
-    task.end_temp = t.end_temp;
-    task.grain = t.block_dim;
-    task.symbol = t.symbol;
-    task.fn = so->symbol(t.symbol);
-    if (!task.fn) throw std::runtime_error("the module's code has no task '" + t.symbol + "'");
-    out.push_back(task);
+    void *fn = so->symbol(t.symbol);
+    if (!fn) throw std::runtime_error("the module's code has no task '" + t.symbol + "'");
+    out.push_back(CpuTask{t, fn});
   }
   return std::make_unique<CpuExecutable>(std::move(out), std::move(code));
 }

@@ -8,19 +8,18 @@
 
 #include "runtime/context.h"
 #include "runtime/cpu/thread_pool.h"
+#include "runtime/kernel_desc.h"
 
 namespace qtaichi::rt {
 
 using SerialTaskFn = void (*)(RuntimeContext *);
 using RangeTaskFn = void (*)(RuntimeContext *, int32_t begin, int32_t end);
 
+// A task as the launch description has it (block_dim: the chunk size, 0 = the pool's
+// choice), and its entry point.
 struct CpuTask {
-  bool range_for = false;
-  int64_t begin = 0, end = 0;
-  int64_t begin_temp = -1, end_temp = -1;  // >= 0: read the bound (i32) from the temp buffer
-  int64_t grain = 0;                       // chunk size; 0: chosen by the pool
+  TaskDesc desc;
   void *fn = nullptr;
-  std::string symbol;                      // the task function's name
 };
 
 // Runs the tasks in order; stops after the first task that reports an error in ctx.
