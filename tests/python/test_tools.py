@@ -373,43 +373,35 @@ def parse_ply(path):
             assert words[0] == "property"
             prop = (words[-1], tuple(words[1:-1]))
             elements[order[-1]][1].append(prop)
-    rows = {}
     if fmt == "ascii":
         tokens = iter(data[end:].decode().split())
-        for el in order:
-            count, props = elements[el]
-            rows[el] = []
-            for _ in range(count):
-                row = []
-                for _, t in props:
-                    if t[0] == "list":
-                        n = int(next(tokens))
-                        row.append(tuple(int(next(tokens)) for _ in range(n)))
-                    else:
-                        v = next(tokens)
-                        row.append(float(np.float32(v)) if t[0] == "float" else
-                                   float(v) if t[0] == "double" else int(v))
-                rows[el].append(tuple(row))
-        assert next(tokens, None) is None
+
+        def value(t):
+            v = next(tokens)
+            return float(np.float32(v)) if t == "float" else float(v) if t == "double" else int(v)
+
+        def values(n, t):
+            return tuple(value(t) for _ in range(n))
     else:
         assert fmt == "binary_little_endian"
         pos = end
-        for el in order:
-            count, props = elements[el]
-            rows[el] = []
-            for _ in range(count):
-                row = []
-                for _, t in props:
-                    if t[0] == "list":
-                        (n,) = struct.unpack_from("<" + PLY_STRUCT[t[1]], data, pos)
-                        pos += struct.calcsize(PLY_STRUCT[t[1]])
-                        row.append(struct.unpack_from(f"<{n}{PLY_STRUCT[t[2]]}", data, pos))
-                        pos += n * struct.calcsize(PLY_STRUCT[t[2]])
-                    else:
-                        (v,) = struct.unpack_from("<" + PLY_STRUCT[t[0]], data, pos)
-                        pos += struct.calcsize(PLY_STRUCT[t[0]])
-                        row.append(v)
-                rows[el].append(tuple(row))
+
+        def values(n, t):
+            nonlocal pos
+            out = struct.unpack_from(f"<{n}{PLY_STRUCT[t]}", data, pos)
+            pos += n * struct.calcsize(PLY_STRUCT[t])
+            return out
+
+        def value(t):
+            return values(1, t)[0]
+    rows = {}
+    for el in order:
+        count, props = elements[el]
+        rows[el] = [tuple(values(value(t[1]), t[2]) if t[0] == "list" else value(t[0])
+                          for _, t in props) for _ in range(count)]
+    if fmt == "ascii":
+        assert next(tokens, None) is None
+    else:
         assert pos == len(data)
     return fmt, comments, {k: (c, [p[0] for p in ps], [p[1] for p in ps])
                            for k, (c, ps) in elements.items()}, rows
