@@ -1,5 +1,6 @@
 """The app runtime's C API (libqtaichi_runtime.so, qtaichi.h) through ctypes, for the AOT round
 trip tests: the same calls an app makes, from Python."""
+import contextlib
 import ctypes
 import os
 
@@ -78,6 +79,15 @@ class Api:
         rt = ctypes.c_void_p()
         self.check(self.lib.qti_create_runtime(ARCH[arch], ctypes.byref(rt)))
         return rt
+
+    @contextlib.contextmanager
+    def opened_runtime(self, arch):
+        """A runtime destroyed when the block ends, however it ends."""
+        rt = self.runtime(arch)
+        try:
+            yield rt
+        finally:
+            self.lib.qti_destroy_runtime(rt)
 
     def load(self, rt, path):
         m = ctypes.c_void_p()

@@ -96,8 +96,7 @@ def test_a_module_runs_through_the_c_api_bit_for_bit_like_the_jit(api, tmp_path)
     vel = np.random.default_rng(3).uniform(-1, 1, (N, 2)).astype(np.float32)
     folder = export(tmp_path)
     want = jit_reference(vel, 5)
-    rt = api.runtime(arch)
-    try:
+    with api.opened_runtime(arch) as rt:
         for module in (api.load(rt, folder), api.load(rt, tmp_path / "module.zip"),
                        api.load_memory(rt, (tmp_path / "module.zip").read_bytes())):
             got = run_module(api, rt, module, vel, 5)
@@ -106,8 +105,6 @@ def test_a_module_runs_through_the_c_api_bit_for_bit_like_the_jit(api, tmp_path)
             assert got[2] == want[2] == 5 * N
             assert np.float32(got[3]) == np.float32(want[3])
             api.lib.qti_destroy_module(module)
-    finally:
-        api.lib.qti_destroy_runtime(rt)
 
 
 def test_fields_written_through_the_c_api_are_encoded_as_kernels_encode(api, tmp_path):
@@ -117,8 +114,7 @@ def test_fields_written_through_the_c_api_are_encoded_as_kernels_encode(api, tmp
     x, q, count, step, energy = build_program()
     q.from_numpy(values)
     want_q, want_e = q.to_numpy(), energy()
-    rt = api.runtime(arch)
-    try:
+    with api.opened_runtime(arch) as rt:
         module = api.load(rt, folder)
         api.write_field(module, "q", values)
         np.testing.assert_array_equal(api.read_field(module, "q", (N,), np.float32), want_q)
@@ -127,8 +123,6 @@ def test_fields_written_through_the_c_api_are_encoded_as_kernels_encode(api, tmp
         with pytest.raises(CApiError) as e:
             api.read_field(module, "q", (N + 1,), np.float32)
         assert e.value.status == INVALID_ARGUMENT and "'q'" in e.value.message
-    finally:
-        api.lib.qti_destroy_runtime(rt)
 
 
 def expect(api, status, fragment, fn, *args):
@@ -141,8 +135,7 @@ def expect(api, status, fragment, fn, *args):
 def test_bad_modules_get_their_status_and_a_message(api, tmp_path):
     arch = exportable()
     folder = export(tmp_path)
-    rt = api.runtime(arch)
-    try:
+    with api.opened_runtime(arch) as rt:
         expect(api, NOT_FOUND, "no such", api.load, rt, tmp_path / "nothing-here")
         # an artifact changed by one byte
         bad = tmp_path / "bad1"
@@ -198,15 +191,12 @@ def test_bad_modules_get_their_status_and_a_message(api, tmp_path):
             expect(api, INCOMPATIBLE_MODULE, "is for vulkan, this runtime runs cpu", api.load,
                    cpu, folder)
             api.lib.qti_destroy_runtime(cpu)
-    finally:
-        api.lib.qti_destroy_runtime(rt)
 
 
 def test_every_wrong_launch_argument_is_named(api, tmp_path):
     arch = exportable()
     folder = export(tmp_path)
-    rt = api.runtime(arch)
-    try:
+    with api.opened_runtime(arch) as rt:
         module = api.load(rt, folder)
         step = api.kernel(module, "step")
         good = api.ndarray(rt, np.zeros((N, 2), np.float32), elem_ndim=1)
@@ -228,8 +218,6 @@ def test_every_wrong_launch_argument_is_named(api, tmp_path):
         expect(api, NOT_FOUND, "no kernel 'nope'", api.kernel, module, "nope")
         expect(api, NOT_FOUND, "no field 'nope'", api.read_field, module, "nope", (1,), np.float32)
         api.launch(step, (ARG_F32, 0.1), (ARG_NDARRAY, good))  # still works after all that
-    finally:
-        api.lib.qti_destroy_runtime(rt)
 
 
 def test_null_and_stale_handles_are_invalid_arguments_not_crashes(api):
@@ -269,9 +257,8 @@ def test_the_fuzz_corpus_replays_with_a_status_for_every_input(api):
     """tests/fuzz/corpus (seeds of `make fuzz-module`, and anything it found): each input loads
     or fails with a status and a message; none crashes."""
     corpus = os.path.join(os.path.dirname(__file__), "..", "fuzz", "corpus")
-    rt = api.runtime("cpu")
     seen = set()
-    try:
+    with api.opened_runtime("cpu") as rt:
         for name in sorted(os.listdir(corpus)):
             data = open(os.path.join(corpus, name), "rb").read()
             try:
@@ -282,8 +269,6 @@ def test_the_fuzz_corpus_replays_with_a_status_for_every_input(api):
                 assert e.status in (CORRUPTED_MODULE, INCOMPATIBLE_MODULE), (name, e.message)
                 assert e.message, name
                 seen.add(e.status)
-    finally:
-        api.lib.qti_destroy_runtime(rt)
     assert {"ok", CORRUPTED_MODULE, INCOMPATIBLE_MODULE} <= seen
 
 
@@ -305,10 +290,7 @@ def test_a_module_names_no_folder_of_the_exporting_machine(api, tmp_path):
     assert "test_aot.py" in text and os.path.dirname(__file__) not in text
     for f in (tmp_path / "m").iterdir():
         assert str(tmp_path).encode() not in f.read_bytes() and ROOT_BYTES not in f.read_bytes()
-    rt = api.runtime(arch)
-    try:
+    with api.opened_runtime(arch) as rt:
         k = api.kernel(api.load(rt, tmp_path / "m"), "poke")
         api.launch(k, (ARG_I32, 3))
         expect(api, KERNEL_FAILED, "kernel 'poke'", api.launch, k, (ARG_I32, 7))
-    finally:
-        api.lib.qti_destroy_runtime(rt)
