@@ -48,24 +48,6 @@ gui::Vec3 vec3(const py::sequence &s) {
   return {s[0].cast<float>(), s[1].cast<float>(), s[2].cast<float>()};
 }
 
-// Optional per-vertex RGB array (None: the single colour).
-gui::VertexColors vertex_colors(const py::sequence &single, const py::object &array,
-                                FloatArray &keep) {
-  gui::VertexColors c;
-  c.single = vec3(single);
-  if (!array.is_none()) {
-    keep = array.cast<FloatArray>();
-    c.array = keep.data();
-  }
-  return c;
-}
-
-const float *optional_floats(const py::object &o, FloatArray &keep) {
-  if (o.is_none()) return nullptr;
-  keep = o.cast<FloatArray>();
-  return keep.data();
-}
-
 // Builds the scene description from the lists ti.ui.Scene collects; `keep` holds the arrays.
 gui::SceneDesc scene_desc(const py::dict &d, std::vector<FloatArray> &keep,
                           std::vector<I32Array> &keep_idx) {
@@ -82,11 +64,16 @@ gui::SceneDesc scene_desc(const py::dict &d, std::vector<FloatArray> &keep,
     auto t = l.cast<py::tuple>();
     s.lights.push_back({vec3(t[0]), vec3(t[1])});
   }
-  keep.reserve(1024), keep_idx.reserve(256);
+  // The arrays are kept alive in `keep` (their data does not move when the vector grows).
   auto floats = [&](py::handle o) { keep.push_back(o.cast<FloatArray>()); return keep.back(); };
-  auto colors_of = [&](py::dict it) {
-    keep.emplace_back();
-    return vertex_colors(it["color"], it["per_vertex_color"], keep.back());
+  auto optional = [&](py::handle o) -> const float * {
+    return o.is_none() ? nullptr : floats(o).data();
+  };
+  auto colors_of = [&](py::dict it) {  // one colour, or an RGB array per vertex
+    gui::VertexColors c;
+    c.single = vec3(it["color"]);
+    c.array = optional(it["per_vertex_color"]);
+    return c;
   };
   auto indices_of = [&](py::dict it, const int32_t **ptr, int64_t *count) {
     if (it["indices"].is_none()) return;
@@ -99,8 +86,7 @@ gui::SceneDesc scene_desc(const py::dict &d, std::vector<FloatArray> &keep,
     FloatArray c = floats(it["centers"]);
     b.count = c.size() / 3, b.centers = c.data();
     b.radius = it["radius"].cast<float>();
-    keep.emplace_back();
-    b.radii = optional_floats(it["per_vertex_radius"], keep.back());
+    b.radii = optional(it["per_vertex_radius"]);
     b.colors = colors_of(it);
     s.particles.push_back(b);
   }
@@ -109,8 +95,7 @@ gui::SceneDesc scene_desc(const py::dict &d, std::vector<FloatArray> &keep,
     gui::MeshBatch m;
     FloatArray v = floats(it["vertices"]);
     m.vertex_count = v.size() / 3, m.vertices = v.data();
-    keep.emplace_back();
-    m.normals = optional_floats(it["normals"], keep.back());
+    m.normals = optional(it["normals"]);
     indices_of(it, &m.indices, &m.index_count);
     m.colors = colors_of(it);
     m.two_sided = it["two_sided"].cast<bool>();
