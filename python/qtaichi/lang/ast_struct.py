@@ -59,9 +59,6 @@ class StructMixin:
             raise self.error(TaichiTypeError, f"{what} is a scalar, got a {v.describe()}", node)
         return self.cast_to(v, t, node)
 
-    def zero_struct(self, stype, node):
-        return self.struct_value_for(stype, {}, node)
-
     # ---- member access ----
     def struct_attribute(self, value, attr, node):
         """`s.member`, or a method of a @ti.dataclass bound to `s`."""
@@ -135,7 +132,7 @@ class StructMixin:
 
     def return_struct(self, value, stype, comp_types, node):
         """A kernel's struct/tuple result: each component's bits in one unsigned result slot."""
-        if isinstance(value, tuple) and stype.name == "tuple":
+        if isinstance(value, tuple) and isinstance(stype, struct_args.TupleType):
             if len(value) != len(stype.members):
                 raise self.error(TaichiTypeError, f"kernel '{self.kernel_name}' returns "
                                  f"{len(stype.members)} values, got {len(value)}", node)

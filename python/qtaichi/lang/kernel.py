@@ -94,9 +94,10 @@ class Kernel:
                                       f"{len(comps)} values; at most {struct_args.MAX_RESULTS}")
                 return specs, (st, comps)
             if isinstance(ann, MatrixType):  # a vector/matrix: one result slot per entry
-                if ann.n * ann.m > 16:
+                if ann.n * ann.m > struct_args.MAX_RESULTS:
                     raise self._error(TaichiTypeError, f"kernel '{self.name}' returns "
-                                      f"{ann.n * ann.m} values; at most 16 (a 4x4 matrix)")
+                                      f"{ann.n * ann.m} values; at most "
+                                      f"{struct_args.MAX_RESULTS} (a 4x4 matrix)")
                 return specs, ann
             ret_type = types.resolve_dtype(ann, cfg.default_ip, cfg.default_fp)
             if ret_type is None:
