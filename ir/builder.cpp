@@ -207,9 +207,70 @@ Stmt *Builder::local_var(const Type *t) {
   return insert(std::move(s));
 }
 
+Stmt *Builder::local_array(const Type *t, int length) {
+  if (length <= 0) compile_error(ErrorKind::internal, "a local array needs a positive length", loc_);
+  auto s = std::make_unique<AllocaStmt>();
+  s->ret_type = t;
+  s->array_len = length;
+  return insert(std::move(s));
+}
+
 Stmt *Builder::local_load(Stmt *alloca) { return make<LocalLoadStmt>({alloca}); }
 Stmt *Builder::local_store(Stmt *alloca, Stmt *value) {
   return make<LocalStoreStmt>({alloca, value});
+}
+Stmt *Builder::local_load_at(Stmt *array, Stmt *index) {
+  return make<LocalLoadStmt>({array, index});
+}
+Stmt *Builder::local_store_at(Stmt *array, Stmt *index, Stmt *value) {
+  return make<LocalStoreStmt>({array, value, index});
+}
+
+Function *Builder::function(const std::string &name, const std::vector<const Type *> &params,
+                            const std::vector<const Type *> &results) {
+  auto f = std::make_unique<Function>();
+  f->name = name;
+  f->params = params;
+  f->results = results;
+  f->loc = loc_;
+  kernel_->functions.push_back(std::move(f));
+  return kernel_->functions.back().get();
+}
+
+Stmt *Builder::func_arg(Function *f, int index) {
+  if (index < 0 || index >= static_cast<int>(f->params.size()))
+    compile_error(ErrorKind::internal, "function '" + f->name + "' has no parameter " +
+                                           std::to_string(index), loc_);
+  auto s = std::make_unique<FuncArgStmt>();
+  s->index = index;
+  s->ret_type = f->params[static_cast<size_t>(index)];
+  return insert(std::move(s));
+}
+
+Stmt *Builder::func_return(Function *f, const std::vector<Stmt *> &values) {
+  if (values.size() != f->results.size())
+    compile_error(ErrorKind::type, "function '" + f->name + "' returns " +
+                                       std::to_string(f->results.size()) + " values, got " +
+                                       std::to_string(values.size()), loc_);
+  std::vector<Stmt *> ops;
+  for (size_t i = 0; i < values.size(); i++)
+    ops.push_back(values[i]->ret_type == f->results[i] ? values[i] : cast(values[i], f->results[i]));
+  return make<FuncReturnStmt>(ops);
+}
+
+Stmt *Builder::call(Function *f, const std::vector<Stmt *> &args,
+                    const std::vector<Stmt *> &result_vars) {
+  if (args.size() != f->params.size() || result_vars.size() != f->results.size())
+    compile_error(ErrorKind::internal, "call of '" + f->name + "' with the wrong number of "
+                                           "arguments or results", loc_);
+  auto s = std::make_unique<FuncCallStmt>();
+  s->callee = f;
+  s->num_args = static_cast<int>(args.size());
+  // Arguments take their parameters' types here: a call stack stores them by that type.
+  for (size_t i = 0; i < args.size(); i++)
+    s->ops.push_back(args[i]->ret_type == f->params[i] ? args[i] : cast(args[i], f->params[i]));
+  s->ops.insert(s->ops.end(), result_vars.begin(), result_vars.end());
+  return insert(std::move(s));
 }
 
 RangeForStmt *Builder::range_for(Stmt *begin, Stmt *end) {

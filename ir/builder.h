@@ -53,6 +53,19 @@ class Builder {
   Stmt *local_var(const Type *t);  // an AllocaStmt (not named alloca: glibc has a macro)
   Stmt *local_load(Stmt *alloca);
   Stmt *local_store(Stmt *alloca, Stmt *value);
+  // A local array of `length` elements and its elements (index: an i32 statement).
+  Stmt *local_array(const Type *t, int length);
+  Stmt *local_load_at(Stmt *array, Stmt *index);
+  Stmt *local_store_at(Stmt *array, Stmt *index, Stmt *value);
+
+  // Real functions: the caller pushes the function's body to fill it, ending with func_return.
+  Function *function(const std::string &name, const std::vector<const Type *> &params,
+                     const std::vector<const Type *> &results);
+  Stmt *func_arg(Function *f, int index);
+  Stmt *func_return(Function *f, const std::vector<Stmt *> &values);  // cast to f's results
+  // Calls f (arguments cast to its parameters); each result is stored into the matching
+  // scalar alloca of result_vars.
+  Stmt *call(Function *f, const std::vector<Stmt *> &args, const std::vector<Stmt *> &result_vars);
 
   // Control flow: the caller pushes the returned statement's blocks to fill them.
   RangeForStmt *range_for(Stmt *begin, Stmt *end);

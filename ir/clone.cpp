@@ -10,11 +10,14 @@ namespace {
 
 class Cloner {
  public:
+  explicit Cloner(StmtMap &map) : map_(map) {}
+  // Calls of a function in `functions_` go to its copy.
+  std::unordered_map<const Function *, Function *> functions_;
+
   void block(const Block &from, Block &to) {
     for (const auto &s : from.stmts) to.append(stmt(*s));
   }
 
- private:
   std::unique_ptr<Stmt> stmt(const Stmt &s) {
     std::unique_ptr<Stmt> c;
     if (auto *f = s.as<RangeForStmt>()) {
@@ -47,13 +50,18 @@ class Cloner {
     c->ops.clear();
     for (Stmt *op : s.ops) c->ops.push_back(map_.at(op));
     if (auto *li = c->as<LoopIndexStmt>()) li->loop = map_.at(li->loop);
+    if (auto *call = c->as<FuncCallStmt>()) {
+      auto it = functions_.find(call->callee);
+      if (it != functions_.end()) call->callee = it->second;
+    }
     map_[&s] = c.get();
     auto from_blocks = s.blocks(), to_blocks = c->blocks();
     for (size_t i = 0; i < from_blocks.size(); i++) block(*from_blocks[i], *to_blocks[i]);
     return c;
   }
 
-  std::unordered_map<const Stmt *, Stmt *> map_;
+ private:
+  StmtMap &map_;
 };
 
 }  // namespace
@@ -77,8 +85,24 @@ std::unique_ptr<Kernel> clone_kernel(const Kernel &k) {
   c->access_lowered = k.access_lowered;
   c->lowered = k.lowered;
   c->consumed = k.consumed;
-  Cloner().block(*k.body, *c->body);
+  c->call_stack_words = k.call_stack_words;
+  StmtMap map;
+  Cloner cloner(map);
+  for (const auto &f : k.functions) {
+    auto copy = std::make_unique<Function>();
+    copy->name = f->name;
+    copy->params = f->params;
+    copy->results = f->results;
+    copy->loc = f->loc;
+    cloner.functions_[f.get()] = copy.get();
+    c->functions.push_back(std::move(copy));
+  }
+  cloner.block(*k.body, *c->body);
+  for (size_t i = 0; i < k.functions.size(); i++)
+    cloner.block(*k.functions[i]->body, *c->functions[i]->body);
   return c;
 }
+
+std::unique_ptr<Stmt> clone_stmt(const Stmt &s, StmtMap &map) { return Cloner(map).stmt(s); }
 
 }  // namespace qtaichi::ir

@@ -20,6 +20,17 @@ struct KernelArg {
 // ndarray takes 1 + ndim (its data pointer, then its shape).
 std::vector<int> arg_slots(const std::vector<KernelArg> &args);
 
+// A ti.real_func: a body reached only through FuncCallStmts. Its results are the operands of
+// the FuncReturnStmt that ends the body. The lower_calls pass (first in the pipeline) replaces
+// every call: by the body, or by a call stack for functions that recurse.
+struct Function {
+  Function();
+  std::string name;
+  std::vector<const Type *> params, results;
+  std::unique_ptr<Block> body;  // owner: nullptr, like the kernel body
+  SourceLoc loc;
+};
+
 class Kernel {
  public:
   explicit Kernel(std::string name);
@@ -29,6 +40,9 @@ class Kernel {
   // A vector/matrix return: this many values of ret_type (row-major), one result slot each.
   int ret_count = 1;
   std::unique_ptr<Block> body;
+  std::vector<std::unique_ptr<Function>> functions;
+  // The 32-bit words of the call stack of each recursive call (ti.init(real_func_stack_bytes)).
+  int call_stack_words = 1024;
   int64_t temp_bytes = 0;  // size of the temp buffer that carries values between tasks
   const Type *default_ip = types::i32();
   const Type *default_fp = types::f32();

@@ -14,6 +14,7 @@ namespace qtaichi::ir {
 
 const std::vector<std::pair<const char *, Pass>> &pipeline_passes() {
   static const std::vector<std::pair<const char *, Pass>> passes = {
+      {"lower_calls", passes::lower_calls},  // before anything else: no pass sees a call
       {"type_check", passes::type_check},
       {"simplify", passes::simplify},
       {"bit_vectorize", passes::bit_vectorize},

@@ -66,12 +66,26 @@ class Printer {
       else out_ << a.type->str();
     }
     out_ << ") -> " << k.ret_type->str() << " {\n";
+    for (size_t i = 0; i < k.functions.size(); i++) fn_ids_[k.functions[i].get()] = i;
     block(*k.body, 1);
     out_ << "}\n";
+    if (!k.functions.empty()) out_ << "call_stack " << k.call_stack_words << " words\n";
+    for (const auto &f : k.functions) {
+      out_ << "func @" << fn_ids_.at(f.get()) << " " << f->name << "(" << types_list(f->params)
+           << ") -> (" << types_list(f->results) << ") {\n";
+      block(*f->body, 1);
+      out_ << "}\n";
+    }
     return out_.str();
   }
 
  private:
+  static std::string types_list(const std::vector<const Type *> &ts) {
+    std::string r;
+    for (size_t i = 0; i < ts.size(); i++) r += (i ? ", " : "") + ts[i]->str();
+    return r;
+  }
+
   std::string id(const Stmt *s) {
     if (!s) return "$null";
     auto it = ids_.find(s);
@@ -208,6 +222,20 @@ class Printer {
         }
         return r;
       }
+      case StmtKind::AllocaStmt: {
+        int n = s.as<AllocaStmt>()->array_len;
+        return n ? "alloca [" + std::to_string(n) + "]" : "alloca";
+      }
+      case StmtKind::FuncArgStmt:
+        return "func_arg " + std::to_string(s.as<FuncArgStmt>()->index);
+      case StmtKind::FuncCallStmt: {
+        auto *c = s.as<FuncCallStmt>();
+        auto it = fn_ids_.find(c->callee);
+        std::string r = "call @" + (it == fn_ids_.end() ? std::string("?") : std::to_string(it->second)) +
+                        " " + c->callee->name + "(";
+        for (int i = 0; i < c->num_args; i++) r += (i ? ", " : "") + id(s.ops[static_cast<size_t>(i)]);
+        return r + ") -> " + operands(&s, static_cast<size_t>(c->num_args));
+      }
       case StmtKind::ContextValueStmt:
         return std::string("context_value ") +
                (s.as<ContextValueStmt>()->which == ContextValue::rand_seed ? "rand_seed"
@@ -227,6 +255,7 @@ class Printer {
 
   std::ostringstream out_;
   std::unordered_map<const Stmt *, int> ids_;
+  std::unordered_map<const Function *, size_t> fn_ids_;
   int next_id_ = 0;
 };
 

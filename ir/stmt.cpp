@@ -97,6 +97,7 @@ std::unique_ptr<Stmt> WhileStmt::clone() const { return nullptr; }
 std::unique_ptr<Stmt> OffloadedTaskStmt::clone() const { return nullptr; }
 
 Kernel::Kernel(std::string name) : name(std::move(name)), body(std::make_unique<Block>(nullptr)) {}
+Function::Function() : body(std::make_unique<Block>(nullptr)) {}
 
 std::vector<int> arg_slots(const std::vector<KernelArg> &args) {
   std::vector<int> slots;

@@ -290,21 +290,29 @@ class AtomicCASStmt : public StmtBase<AtomicCASStmt, StmtKind::AtomicCASStmt> {
   bool has_side_effects() const override { return true; }
 };
 
-// A mutable local variable; ret_type is the variable's type.
+// A mutable local variable; ret_type is the variable's (element) type. With array_len > 0 it
+// is an array of that many elements (the call stack lower_calls makes), read and written
+// through LocalLoad/LocalStore with an i32 element index.
 class AllocaStmt : public StmtBase<AllocaStmt, StmtKind::AllocaStmt> {
  public:
+  int array_len = 0;
+  bool is_array() const { return array_len > 0; }
   bool has_side_effects() const override { return true; }  // identity matters: never CSE'd
 };
 
+// ops: the variable, then the element index when it is an array.
 class LocalLoadStmt : public StmtBase<LocalLoadStmt, StmtKind::LocalLoadStmt> {
  public:
   Stmt *var() const { return ops[0]; }
+  Stmt *index() const { return ops.size() > 1 ? ops[1] : nullptr; }
 };
 
+// ops: the variable, the value, then the element index when it is an array.
 class LocalStoreStmt : public StmtBase<LocalStoreStmt, StmtKind::LocalStoreStmt> {
  public:
   Stmt *var() const { return ops[0]; }
   Stmt *value() const { return ops[1]; }
+  Stmt *index() const { return ops.size() > 2 ? ops[2] : nullptr; }
   bool has_side_effects() const override { return true; }
 };
 
@@ -413,6 +421,32 @@ class OffloadedTaskStmt : public StmtBase<OffloadedTaskStmt, StmtKind::Offloaded
   std::vector<Block *> blocks() const override { return {body.get()}; }
   bool has_side_effects() const override { return true; }
   std::unique_ptr<Stmt> clone() const override;
+};
+
+// ---- real functions (ti.real_func; lower_calls removes them) ----------------------------
+
+struct Function;
+
+// Parameter `index` of the function whose body holds this statement.
+class FuncArgStmt : public StmtBase<FuncArgStmt, StmtKind::FuncArgStmt> {
+ public:
+  int index = 0;
+  QTI_SAME_ATTRS(FuncArgStmt, index == other.index)
+};
+
+// Calls `callee`: ops are its arguments, then one scalar alloca per result, which the call
+// writes before the next statement runs.
+class FuncCallStmt : public StmtBase<FuncCallStmt, StmtKind::FuncCallStmt> {
+ public:
+  Function *callee = nullptr;
+  int num_args = 0;
+  bool has_side_effects() const override { return true; }
+};
+
+// The results of a function (ops, one per result): the last statement of its body, only there.
+class FuncReturnStmt : public StmtBase<FuncReturnStmt, StmtKind::FuncReturnStmt> {
+ public:
+  bool has_side_effects() const override { return true; }
 };
 
 // Tells whether a statement is (or loads from) a loop: RangeFor, While or a range-for task.

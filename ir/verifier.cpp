@@ -15,6 +15,15 @@ class Verifier {
   void run() {
     if (k_.body->owner) fail(nullptr, "the kernel body has an owner");
     block(*k_.body, nullptr);
+    if (k_.offloaded && !k_.functions.empty()) fail(nullptr, "functions left after lower_calls");
+    for (const auto &f : k_.functions) {
+      if (f->body->owner) fail(nullptr, "function '" + f->name + "' has an owned body");
+      fn_ = f.get();
+      block(*f->body, nullptr);
+      fn_ = nullptr;
+      if (f->body->stmts.empty() || !f->body->stmts.back()->is<FuncReturnStmt>())
+        fail(nullptr, "function '" + f->name + "' does not end with func_return");
+    }
   }
 
  private:
@@ -118,6 +127,44 @@ class Verifier {
       case StmtKind::LocalLoadStmt:
         pointer(s, s->ops[0], true);
         break;
+      case StmtKind::FuncArgStmt: {
+        int i = s->as<FuncArgStmt>()->index;
+        if (!fn_ || s->parent != fn_->body.get() || i < 0 || i >= static_cast<int>(fn_->params.size()) ||
+            s->ret_type != fn_->params[static_cast<size_t>(i)])
+          fail(s, "func_arg outside the top level of its function, or of the wrong type");
+        break;
+      }
+      case StmtKind::FuncReturnStmt:
+        if (!fn_ || s->parent != fn_->body.get() || s != fn_->body->stmts.back().get())
+          fail(s, "func_return must end a function's body");
+        if (s->ops.size() != fn_->results.size()) fail(s, "func_return gives the wrong number of results");
+        for (size_t i = 0; i < s->ops.size(); i++)
+          if (k_.type_checked && s->ops[i]->ret_type != fn_->results[i])
+            fail(s, "func_return value " + std::to_string(i) + " is " + s->ops[i]->ret_type->str() +
+                        ", the result is " + fn_->results[i]->str());
+        break;
+      case StmtKind::FuncCallStmt: {
+        auto *c = s->as<FuncCallStmt>();
+        bool known = false;
+        for (const auto &f : k_.functions) known |= f.get() == c->callee;
+        if (!known) fail(s, "call of a function the kernel does not hold");
+        const Function &f = *c->callee;
+        if (c->num_args != static_cast<int>(f.params.size()) ||
+            s->ops.size() != f.params.size() + f.results.size())
+          fail(s, "call of '" + f.name + "' with the wrong number of arguments or results");
+        for (size_t i = 0; i < f.params.size(); i++)
+          if (k_.type_checked && s->ops[i]->ret_type != f.params[i])
+            fail(s, "argument " + std::to_string(i) + " of '" + f.name + "' is " +
+                        s->ops[i]->ret_type->str() + ", the parameter is " + f.params[i]->str());
+        for (size_t i = 0; i < f.results.size(); i++) {
+          const Stmt *r = s->ops[f.params.size() + i];
+          auto *a = r->as<AllocaStmt>();
+          if (!a || a->is_array() || a->ret_type != f.results[i])
+            fail(s, "result " + std::to_string(i) + " of '" + f.name + "' needs a scalar " +
+                        f.results[i]->str() + " local");
+        }
+        break;
+      }
       case StmtKind::BinaryOpStmt: {
         auto *b = s->as<BinaryOpStmt>();
         bool shift = b->op == BinaryOp::shl || b->op == BinaryOp::shr || b->op == BinaryOp::sar;
@@ -140,11 +187,21 @@ class Verifier {
   void pointer(const Stmt *s, const Stmt *p, bool local) {
     bool ok = local ? p->is<AllocaStmt>() : is_pointer(p);
     if (!ok) fail(s, std::string("operand '") + p->kind_name() + "' is not a pointer");
+    auto *a = p->as<AllocaStmt>();
+    bool array = a && a->is_array();
+    const Stmt *index = s->is<LocalLoadStmt>()    ? s->as<LocalLoadStmt>()->index()
+                        : s->is<LocalStoreStmt>() ? s->as<LocalStoreStmt>()->index()
+                                                  : nullptr;
+    if (array != (index != nullptr))
+      fail(s, array ? "a local array is accessed without an element index"
+                    : "an element index on a scalar variable");
+    if (index && index->ret_type != types::i32()) fail(s, "a local array index must be i32");
   }
 
   const Kernel &k_;
   std::string pass_;
   std::unordered_set<const Stmt *> visible_;
+  const Function *fn_ = nullptr;  // the function whose body is being checked
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "taichi_core/program.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -149,6 +150,7 @@ std::unique_ptr<ir::Kernel> Program::create_kernel(const std::string &name) cons
   k->quant_store_fusion = config_.quant_opt_store_fusion;
   k->quant_atomic_demotion = config_.quant_opt_atomic_demotion;
   k->check_quant_overflow = config_.check_quant_overflow;
+  k->call_stack_words = std::max(16, config_.real_func_stack_bytes / 4);
   return k;
 }
 

@@ -41,6 +41,7 @@ struct CompileConfig {
   bool quant_opt_store_fusion = true;     // fuse stores to members of one word
   bool quant_opt_atomic_demotion = true;  // no CAS where one thread owns the word
   bool check_quant_overflow = false;      // report quant stores that wrap or saturate
+  int real_func_stack_bytes = 4096;       // each recursive ti.real_func call's stack
   // Lower for this target instead of the device's own (tests run the lowerings of a more
   // limited device, e.g. 32-bit CAS only, on a device that can execute them).
   std::optional<ir::Target> target;

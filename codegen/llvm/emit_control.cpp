@@ -209,18 +209,30 @@ void KernelEmitter::emit_stmt(const Stmt *s) {
       break;
     case StmtKind::AllocaStmt: {
       v = emit_pointer(s);
-      ir_.CreateStore(llvm::Constant::getNullValue(llvm_type(s->ret_type)), v);
+      // A local array (a call stack) is written before it is read: no zeroing.
+      if (!s->as<AllocaStmt>()->is_array())
+        ir_.CreateStore(llvm::Constant::getNullValue(llvm_type(s->ret_type)), v);
       break;
     }
-    case StmtKind::GlobalLoadStmt:
-    case StmtKind::LocalLoadStmt: {
+    case StmtKind::LocalLoadStmt:
+      if (const Stmt *index = s->as<LocalLoadStmt>()->index()) {
+        v = ir_.CreateLoad(llvm_type(s->ret_type), local_element(s->ops[0], index));
+        break;
+      }
+      [[fallthrough]];
+    case StmtKind::GlobalLoadStmt: {
       auto *load = ir_.CreateLoad(llvm_type(s->ret_type), value(s->ops[0]));
       tag_memory(load, s->ops[0]);
       v = load;
       break;
     }
-    case StmtKind::GlobalStoreStmt:
     case StmtKind::LocalStoreStmt:
+      if (const Stmt *index = s->as<LocalStoreStmt>()->index()) {
+        ir_.CreateStore(value(s->ops[1]), local_element(s->ops[0], index));
+        break;
+      }
+      [[fallthrough]];
+    case StmtKind::GlobalStoreStmt:
       tag_memory(ir_.CreateStore(value(s->ops[1]), value(s->ops[0])), s->ops[0]);
       break;
     case StmtKind::AtomicOpStmt: v = emit_atomic(s->as<AtomicOpStmt>()); break;

@@ -75,8 +75,17 @@ llvm::Value *KernelEmitter::emit_pointer(const Stmt *s) {
     auto *temps = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(context_type_, context_, static_cast<unsigned>(rt::ContextMember::temps)));
     return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), temps, t->offset);
   }
-  // Alloca: in the entry block so mem2reg promotes it.
+  // Alloca: in the entry block so mem2reg promotes it (an array: once per task, not per loop).
+  auto *a = s->as<AllocaStmt>();
+  if (a && a->is_array())
+    return entry_builder().CreateAlloca(llvm::ArrayType::get(llvm_type(s->ret_type), a->array_len));
   return entry_builder().CreateAlloca(llvm_type(s->ret_type));
+}
+
+llvm::Value *KernelEmitter::local_element(const Stmt *array, const Stmt *index) {
+  auto *a = array->as<AllocaStmt>();
+  auto *type = llvm::ArrayType::get(llvm_type(a->ret_type), a->array_len);
+  return ir_.CreateInBoundsGEP(type, value(array), {ir_.getInt32(0), value(index)});
 }
 
 llvm::Value *KernelEmitter::emit_atomic(const AtomicOpStmt *s) {

@@ -47,6 +47,7 @@ class KernelEmitter {
 
   // ---- emit_memory.cpp ----
   llvm::Value *emit_pointer(const ir::Stmt *s);  // GlobalAddr, GlobalTemp, Alloca
+  llvm::Value *local_element(const ir::Stmt *array, const ir::Stmt *index);  // in a local array
   llvm::Value *emit_atomic(const ir::AtomicOpStmt *s);
   llvm::Value *emit_atomic_cas(const ir::AtomicCASStmt *s);
   llvm::Value *tree_base(int tree_id);

@@ -201,6 +201,13 @@ void TaskEmitter::emit_while(const WhileStmt *s) {
   b_.place_label(merge);
 }
 
+Id TaskEmitter::local_pointer(const Stmt *var, const Stmt *index) {
+  Id v = locals_.at(var);
+  if (!index) return v;
+  Id element = b_.t_pointer(spv::StorageClass::Function, type_of(var->ret_type));
+  return b_.op(Op::OpAccessChain, element, {v, value(index)});
+}
+
 // On failure: the first failing assertion records its code and values; the task returns.
 void TaskEmitter::emit_assert(const AssertStmt *s) {
   int code = assert_codes_.at(s);
@@ -314,6 +321,11 @@ void TaskEmitter::emit_stmt(const Stmt *s) {
       break;
     case StmtKind::AllocaStmt: {
       Id t = type_of(s->ret_type);
+      if (auto *a = s->as<AllocaStmt>(); a->is_array()) {  // a call stack: written before read
+        Id array = b_.t_array(t, static_cast<uint32_t>(a->array_len));
+        locals_[s] = b_.function_variable(b_.t_pointer(spv::StorageClass::Function, array));
+        break;
+      }
       Id var = b_.function_variable(b_.t_pointer(spv::StorageClass::Function, t));
       Id zero = s->ret_type->is_float() ? b_.c_float(t, s->ret_type->bits(), 0.0)
                 : s->ret_type->kind() == PrimKind::u1 ? b_.c_bool(false)
@@ -323,10 +335,12 @@ void TaskEmitter::emit_stmt(const Stmt *s) {
       break;
     }
     case StmtKind::LocalLoadStmt:
-      v = b_.op(Op::OpLoad, type_of(s->ret_type), {locals_.at(s->ops[0])});
+      v = b_.op(Op::OpLoad, type_of(s->ret_type),
+                {local_pointer(s->ops[0], s->as<LocalLoadStmt>()->index())});
       break;
     case StmtKind::LocalStoreStmt:
-      b_.op_void(Op::OpStore, {locals_.at(s->ops[0]), value(s->ops[1])});
+      b_.op_void(Op::OpStore,
+                 {local_pointer(s->ops[0], s->as<LocalStoreStmt>()->index()), value(s->ops[1])});
       break;
     case StmtKind::GlobalLoadStmt:
       v = load_at(value(s->ops[0]), type_of(s->ret_type),

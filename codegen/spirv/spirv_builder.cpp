@@ -120,6 +120,13 @@ Id Builder::t_runtime_array(Id element) {
   return t;
 }
 
+Id Builder::t_array(Id element, uint32_t length) {
+  Id n = c_u32(length);  // declared before the type that uses it
+  Id t = id();
+  append(globals_, Op::OpTypeArray, {t, element, n});
+  return t;
+}
+
 Id Builder::c_bool(bool v) {
   std::vector<uint32_t> key{v ? 1u : 0u, 0xb001};
   auto it = const_cache_.find(key);

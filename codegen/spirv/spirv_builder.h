@@ -41,6 +41,7 @@ class Builder {
   Id t_function(Id ret, const std::vector<Id> &params);
   Id t_struct(const std::vector<Id> &members);  // not cached: each is a new type
   Id t_runtime_array(Id element);                // not cached
+  Id t_array(Id element, uint32_t length);       // not cached
 
   // ---- constants (cached) ----
   Id c_bool(bool v);

@@ -57,6 +57,8 @@ class TaskEmitter {
   Id load_at(Id address_u64, Id type, uint32_t align);
   void store_at(Id address_u64, Id value, Id type, uint32_t align);
   Id typed_pointer(Id address_u64, Id type);
+  // A local variable, or one element of a local array (index: an i32 statement).
+  Id local_pointer(const ir::Stmt *var, const ir::Stmt *index);
   Id address_of(const ir::Stmt *ptr);  // u64 address of a global pointer statement
   Id offset_u64(Id offset, const ir::Type *t);
   Id emit_atomic(const ir::AtomicOpStmt *s);

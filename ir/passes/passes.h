@@ -5,6 +5,7 @@
 
 namespace qtaichi::ir::passes {
 
+bool lower_calls(Kernel &k);       // real function calls -> copies, or call stacks for recursion
 bool type_check(Kernel &k);        // infer types, insert casts, reject invalid operands
 bool simplify(Kernel &k);          // constant folding, algebraic identities, CSE, DCE
 bool bit_vectorize(Kernel &k);     // 1-bit quant array struct-fors -> loops over words

@@ -64,6 +64,11 @@ void bind_ir(py::module_ &m) {
   py::class_<WhileStmt, Stmt, Ref<WhileStmt>>(m, "WhileStmt")
       .def_property_readonly("body", [](const WhileStmt &s) { return s.body.get(); }, ref);
 
+  py::class_<Function, Ref<Function>>(m, "Function")
+      .def_readonly("name", &Function::name)
+      .def_property_readonly("results", [](const Function &f) { return f.results; }, ref)
+      .def_property_readonly("body", [](const Function &f) { return f.body.get(); }, ref);
+
   py::class_<KernelArg>(m, "KernelArg")
       .def_readonly("name", &KernelArg::name)
       .def_property_readonly("type", [](const KernelArg &a) { return a.type; }, ref)
@@ -129,7 +134,11 @@ void bind_ir(py::module_ &m) {
       .def("break_", &Builder::break_, ref)
       .def("continue_", &Builder::continue_, ref)
       .def("print", &Builder::print, ref)
-      .def("assert_", &Builder::assert_, ref);
+      .def("assert_", &Builder::assert_, ref)
+      .def("function", &Builder::function, ref)
+      .def("func_arg", &Builder::func_arg, ref)
+      .def("func_return", &Builder::func_return, ref)
+      .def("call", &Builder::call, ref);
 }
 
 }  // namespace qtaichi::python

@@ -31,6 +31,7 @@ void bind_program(py::module_ &m) {
       .def(py::init<>())
       .def_readwrite("arch", &CompileConfig::arch)
       .def_readwrite("debug", &CompileConfig::debug)
+      .def_readwrite("real_func_stack_bytes", &CompileConfig::real_func_stack_bytes)
       .def_readwrite("print_ir", &CompileConfig::print_ir)
       .def_readwrite("num_threads", &CompileConfig::num_threads)
       .def_readwrite("opt_level", &CompileConfig::opt_level)

@@ -86,12 +86,13 @@ class FuncMixin:
     def call_func(self, fn, node):
         stack = [f.name for f in self.func_stack]
         origin = getattr(fn, "origin", fn)
+        if getattr(origin, "real", False):
+            return self.call_real_func(fn, node)
         if any(getattr(f, "origin", f) is origin for f in self.func_stack):
             chain = " -> ".join(stack + [fn.name])
-            kind = "ti.real_func" if getattr(origin, "real", False) else "ti.func"
-            raise self.error(TaichiSyntaxError, f"recursion is not supported: {kind} "
-                             f"'{fn.name}' calls itself ({chain}); qtaichi inlines {kind}s",
-                             node)
+            raise self.error(TaichiSyntaxError, f"recursion is not supported: ti.func "
+                             f"'{fn.name}' calls itself ({chain}); ti.funcs are inlined (a "
+                             "recursive function needs @ti.real_func)", node)
         args = self.call_args(node)
         kwargs = {k.arg: self.eval(k.value) for k in node.keywords}
         if fn.bound_self is not None:

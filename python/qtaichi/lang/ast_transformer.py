@@ -14,6 +14,7 @@ from qtaichi.lang.ast_expr import U, ExprMixin, is_ir
 from qtaichi.lang.ast_func import FuncMixin, may_return
 from qtaichi.lang.ast_loops import LoopMixin
 from qtaichi.lang.ast_matrix import MatrixMixin
+from qtaichi.lang.ast_real_func import RealFuncMixin
 from qtaichi.lang.ast_struct import StructMixin
 from qtaichi.lang.errors import TaichiSyntaxError, TaichiTypeError, format_message
 from qtaichi.lang.matrix import Matrix
@@ -33,7 +34,7 @@ if hasattr(ast, "Match"):
 
 
 class KernelTransformer(ExprMixin, CallMixin, MatrixMixin, StructMixin, AssignMixin, LoopMixin,
-                        FuncMixin):
+                        FuncMixin, RealFuncMixin):
     def __init__(self, state, builder, kernel_name, file, line_offset, col_offset, global_vars,
                  closure_vars):
         self.state = state
@@ -51,6 +52,7 @@ class KernelTransformer(ExprMixin, CallMixin, MatrixMixin, StructMixin, AssignMi
         self.loops = []  # enclosing loops: "range", "while" or "static" (unrolled)
         self.loop_config = None  # ti.loop_config(...) waiting for the next for loop
         self.func_stack = []  # ti.funcs being inlined (recursion check)
+        self.real_funcs = {}  # ti.real_funcs built into this kernel (ast_real_func.py)
         self.func_result = None  # the value a ti.func being inlined returns
         # A func with a `return` before its end: (result variable, done flag) names (ast_func.py)
         self.func_guard = None

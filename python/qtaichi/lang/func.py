@@ -42,9 +42,8 @@ def func(fn):
 
 
 def real_func(fn):
-    """`@ti.real_func`: Taichi compiles these as real calls. qtaichi inlines them like ti.funcs
-    (the same results; recursion is a TaichiSyntaxError naming the chain), after checking what
-    Taichi requires of them: every parameter annotated."""
+    """`@ti.real_func`: a function compiled once per kernel and called (ast_real_func.py), so
+    it may recurse. As in Taichi, every parameter needs a type annotation."""
     sig = inspect.signature(fn)
     missing = [p.name for p in sig.parameters.values() if p.annotation is p.empty]
     if missing:

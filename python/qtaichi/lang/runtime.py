@@ -85,7 +85,7 @@ def init(arch=None, debug=False, print_ir=False, default_ip=types.i32, default_f
          num_threads=0, random_seed=0, offline_cache=True, offline_cache_file_path=None,
          log_level=None, opt_level=3, quant_opt_store_fusion=True,
          quant_opt_atomic_demotion=True, check_quant_overflow=False,
-         short_circuit_operators=False, **_ignored_taichi_options):
+         short_circuit_operators=False, real_func_stack_bytes=4096, **_ignored_taichi_options):
     """Starts a fresh program (resetting any previous one). Unknown Taichi options are accepted
     and ignored, so existing programs run unchanged."""
     global _current
@@ -116,6 +116,10 @@ def init(arch=None, debug=False, print_ir=False, default_ip=types.i32, default_f
     cfg.quant_opt_store_fusion = bool(quant_opt_store_fusion)
     cfg.quant_opt_atomic_demotion = bool(quant_opt_atomic_demotion)
     cfg.check_quant_overflow = bool(check_quant_overflow)
+    # The call stack of each recursive ti.real_func call (per thread; words of 4 bytes).
+    if int(real_func_stack_bytes) < 64:
+        raise TaichiError(f"real_func_stack_bytes must be at least 64, got {real_func_stack_bytes}")
+    cfg.real_func_stack_bytes = int(real_func_stack_bytes)
     _current = ProgramState(cfg, bool(short_circuit_operators))
 
 
