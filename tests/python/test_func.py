@@ -325,36 +325,6 @@ def test_funcs_made_in_python_closures_and_data_oriented_members():
     assert y.to_numpy().tolist() == [4, 4, 4]
 
 
-def test_real_func_runs_inlined_and_checks_annotations():
-    @ti.real_func
-    def hypot(a: ti.f32, b: ti.f32) -> ti.f32:
-        return ti.sqrt(a * a + b * b)
-
-    @ti.kernel
-    def k(x: ti.f32) -> ti.f32:
-        return hypot(x, 4.0)
-
-    assert k(3.0) == 5.0
-    with pytest.raises(ti.TaichiSyntaxError, match="parameter 'b' needs a type annotation"):
-        @ti.real_func
-        def bad(a: ti.i32, b):
-            return a
-
-    @ti.real_func
-    def fact(n: ti.i32) -> ti.i32:
-        r = 1
-        if n > 1:
-            r = n * fact(n - 1)
-        return r
-
-    @ti.kernel
-    def f() -> ti.i32:
-        return fact(5)
-
-    with pytest.raises(ti.TaichiSyntaxError, match="recursion is not supported: ti.real_func"):
-        f()
-
-
 def test_static_branch_that_returns_ends_the_func():
     # Taichi's idiom for per-shape variants: the code after a taken static return is not
     # compiled (its static_assert would fail for the vector case).

@@ -45,7 +45,10 @@ def real_func(fn):
     """`@ti.real_func`: a function compiled once per kernel and called (ast_real_func.py), so
     it may recurse. As in Taichi, every parameter needs a type annotation."""
     sig = inspect.signature(fn)
-    missing = [p.name for p in sig.parameters.values() if p.annotation is p.empty]
+    params = list(sig.parameters.values())
+    if params and params[0].name == "self":  # a method of a data-oriented class
+        params = params[1:]
+    missing = [p.name for p in params if p.annotation is p.empty]
     if missing:
         raise TaichiSyntaxError(f"ti.real_func '{fn.__name__}': parameter '{missing[0]}' needs a "
                                 "type annotation")
