@@ -85,7 +85,7 @@ def test_sync_and_print_ir_flag(capfd):
     # The IR after every pass, in pipeline order, ending with the final IR and its target.
     names = [line.split(" after ")[1].rstrip(":") for line in out.splitlines()
              if line.startswith("[k] after ")]
-    assert names[:4] == ["type_check", "simplify", "bit_vectorize", "offload"]
+    assert names[:5] == ["lower_calls", "type_check", "simplify", "bit_vectorize", "offload"]
     assert "lower_access" in names and "lower_arith" in names
     final = out[out.index("[k] final:"):]
     arch = str(ti.cfg.arch).split(".")[-1]
