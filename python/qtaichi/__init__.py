@@ -29,7 +29,7 @@ from qtaichi.lang.ops import (abs, acos, asin, atan2, atomic_add, atomic_and, at
                               ceil, cos, exp, floor, grouped, log, loop_config, max, min, ndrange, random, round,
                               sin, sqrt, static, tan, tanh, pow, select, raw_div, raw_mod,
                               rsqrt, bit_cast, bit_shr, static_assert, static_print, zero,
-                              one, randn)
+                              one, randn, frexp, get_addr)
 from qtaichi.lang.runtime import (CRITICAL, DEBUG, ERROR, INFO, TRACE, WARN, arm64, cpu, cuda,
                                   dx11, dx12, gles, gpu, init, is_arch_supported, metal, opengl,
                                   reset, sync, vulkan, x64)

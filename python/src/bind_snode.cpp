@@ -30,7 +30,8 @@ void bind_snode(py::module_ &m) {
       .def_readonly("divisor", &ir::AxisTerm::divisor)
       .def_readonly("size", &ir::AxisTerm::size)
       .def_readonly("stride_bytes", &ir::AxisTerm::stride_bytes)
-      .def_readonly("needs_mod", &ir::AxisTerm::needs_mod);
+      .def_readonly("needs_mod", &ir::AxisTerm::needs_mod)
+      .def_readonly("in_bits", &ir::AxisTerm::in_bits);
 
   py::class_<SNode, std::unique_ptr<SNode, py::nodelete>>(m, "SNode")
       .def_property_readonly("kind", &SNode::kind)

@@ -201,3 +201,59 @@ def test_numpy_integers_as_shapes_and_sizes_and_bool():
     assert k(0.5) == 6 + 12 + 100 and k(0.0) == 18
     assert (a.shape, b.shape, v.shape, m.shape, nd.shape, c.shape) == (
         (4,), (3, 2), (5,), (2,), (3,), (8,))
+
+
+def test_frexp_matches_numpy():
+    @ti.kernel
+    def f32(x: ti.f32) -> ti.math.vec2:
+        m, e = ti.frexp(x)
+        return ti.Vector([m, e])
+
+    @ti.kernel
+    def f64(x: ti.f64) -> ti.types.vector(2, ti.f64):
+        m, e = ti.frexp(x)
+        return ti.Vector([m, e], ti.f64)
+
+    for v in [1.0, 0.3, -5.5, 1e-40, -3e-45, 0.0, 3e38, float("inf")]:
+        m, e = np.frexp(np.float32(v))
+        got = f32(v)
+        assert got[0] == m and got[1] == e, v
+    for v in [1.0, -0.1, 1e-310, 1e300, 0.0]:
+        m, e = np.frexp(np.float64(v))
+        got = f64(v)
+        assert got[0] == m and got[1] == e, v
+    assert ti.frexp(12.0) == (0.75, 4)
+
+
+def test_get_addr_gives_byte_distances_of_the_layout():
+    # Taichi's print_offset example: a hierarchical layout, 4-byte elements.
+    a = ti.field(dtype=ti.i32)
+    ti.root.dense(ti.ij, (1, 2)).dense(ti.ij, 2).dense(ti.ij, 2).place(a)
+
+    @ti.kernel
+    def fill():
+        for i, j in a:
+            base = ti.get_addr(a.snode, [0, 0])
+            a[i, j] = int(ti.get_addr(a.snode, [i, j]) - base) // 4
+
+    fill()
+    # Independent: the element index of (i, j) in a row-major nesting of 1x2 blocks of 2x2
+    # blocks of 2x2 cells.
+    want = np.zeros((4, 8), np.int32)
+    for i in range(4):
+        for j in range(8):
+            outer = (j // 4)
+            mid = ((i // 2) % 2) * 2 + (j // 2) % 2
+            inner = (i % 2) * 2 + j % 2
+            want[i, j] = outer * 16 + mid * 4 + inner
+    np.testing.assert_array_equal(a.to_numpy(), want)
+
+    b = ti.field(ti.f64, shape=(3, 5))
+
+    @ti.kernel
+    def distance(i: ti.i32, j: ti.i32) -> ti.u64:
+        return ti.get_addr(b, ti.Vector([i, j])) - ti.get_addr(b, [0, 0])
+
+    assert distance(2, 3) == (2 * 5 + 3) * 8
+    with pytest.raises(ti.TaichiSyntaxError, match="only be used inside a kernel"):
+        ti.get_addr(b, [0, 0])

@@ -6,10 +6,11 @@ import builtins
 
 import numpy as np
 
+from qtaichi import _core
 from qtaichi.lang import ops, runtime, types
 from qtaichi.lang.ast_expr import ATOMIC_FUNCS, B, MINMAX_FUNCS, U, UNARY_FUNCS, is_ir, is_scalar
 from qtaichi.lang.ast_matrix import BoundMatrixMethod
-from qtaichi.lang.errors import TaichiError, TaichiSyntaxError, TaichiTypeError
+from qtaichi.lang.errors import TaichiError, TaichiIndexError, TaichiSyntaxError, TaichiTypeError
 from qtaichi.lang.field import Field
 from qtaichi.lang.func import Func
 from qtaichi.lang.kernel_args import NdarrayRef
@@ -35,7 +36,8 @@ BUILTIN_CALLS = {ops.pow: "call_pow", builtins.pow: "call_pow", ops.select: "cal
                  ops.raw_div: "call_raw_div", ops.raw_mod: "call_raw_mod", ops.rsqrt: "call_rsqrt",
                  ops.bit_cast: "call_bit_cast", ops.bit_shr: "call_bit_shr",
                  ops.static_assert: "call_static_assert", ops.static_print: "call_static_print",
-                 ops.zero: "call_zero", ops.one: "call_one", ops.randn: "call_randn"}
+                 ops.zero: "call_zero", ops.one: "call_one", ops.randn: "call_randn",
+                 ops.frexp: "call_frexp", ops.get_addr: "call_get_addr"}
 
 
 class CallMixin:
@@ -286,6 +288,66 @@ class CallMixin:
             raise self.error(TaichiTypeError, f"{name}: {v.ret_type} has {v.ret_type.bits} bits, "
                              f"{t} has {t.bits}", node)
         return self.builder.bit_cast(v, t)
+
+    def call_frexp(self, args, kwargs, name, node):
+        """(mantissa, exponent): the float's exponent field rebiased, its mantissa given the
+        exponent of 0.5; zero, inf and nan come back as they are with exponent 0."""
+        (x,) = self.positional(args, kwargs, 1, name, node)
+        v = self.to_ir(x, node)
+        if not v.ret_type.is_float():
+            v = self.cast_op(v, self.default_fp, node)
+        t = v.ret_type
+        bits, mant = (64, 52) if t.bits == 64 else (32, 23)
+        ut = types.u64 if bits == 64 else types.u32
+        bd = self.builder
+
+        def c(value, ty=ut):
+            return bd.const_int(ty, value - (1 << 64) if value >= 1 << 63 else value)
+        # A subnormal is scaled into the normal range first (and its exponent corrected).
+        sub = bd.binary(B.cmp_lt, self.unary_op(U.abs, v, node),
+                        bd.const_float(t, 2.0 ** (-1022 if bits == 64 else -126)))
+        scale = mant + 2
+        v2 = bd.select(sub, bd.binary(B.mul, v, bd.const_float(t, 2.0 ** scale)), v)
+        u = bd.bit_cast(v2, ut)
+        field = bd.binary(B.bit_and, bd.binary(B.shr, u, c(mant)), c((1 << (bits - mant - 1)) - 1))
+        bias = (1 << (bits - mant - 2)) - 2  # the exponent field of 0.5
+        exp = bd.binary(B.sub, bd.cast(field, types.i32),
+                        bd.select(sub, c(bias + scale, types.i32), c(bias, types.i32)))
+        keep = bd.binary(B.bit_or, bd.binary(B.bit_and, u, c(~(((1 << (bits - mant - 1)) - 1) << mant) & ((1 << bits) - 1))),
+                         c(bias << mant))
+        m = bd.bit_cast(keep, t)
+        special = bd.binary(B.logic_or, bd.binary(B.cmp_eq, v, bd.const_float(t, 0.0)),
+                            bd.binary(B.cmp_eq, field, c((1 << (bits - mant - 1)) - 1)))
+        return (bd.select(special, v, m), bd.select(special, c(0, types.i32), exp))
+
+    def call_get_addr(self, args, kwargs, name, node):
+        """The element's address in the field address space (see ops.get_addr)."""
+        f, index = self.positional(args, kwargs, 2, name, node)
+        core = getattr(f, "_core_node", None)
+        place = core() if callable(core) else getattr(f, "_node", None)
+        if place is None or place.kind != _core.SNodeKind.place:
+            raise self.error(TaichiTypeError, f"{name}: expected a field (or its .snode), got "
+                             f"{type(f).__name__}", node)
+        if place.tree_id < 0:  # the layout is computed when the tree is materialized
+            self.state.core.materialize()
+        index = index.entries if isinstance(index, Matrix) else list(index) \
+            if isinstance(index, (list, tuple)) else [index]
+        if len(index) != place.num_axes:
+            raise self.error(TaichiIndexError, f"{name}: the field has {place.num_axes} "
+                             f"indices, got {len(index)}", node)
+        bd = self.builder
+        offset = bd.const_int(types.u64, (place.tree_id << 48) + place.base_offset)
+        for t in place.terms:
+            if t.in_bits:
+                continue
+            i = bd.cast(self.to_ir(index[t.axis], node), types.u64)
+            if t.divisor != 1:
+                i = bd.binary(B.div, i, bd.const_int(types.u64, t.divisor))
+            if t.needs_mod:
+                i = bd.binary(B.mod, i, bd.const_int(types.u64, t.size))
+            offset = bd.binary(B.add, offset,
+                               bd.binary(B.mul, i, bd.const_int(types.u64, t.stride_bytes)))
+        return offset
 
     def call_bit_shr(self, args, kwargs, name, node):
         x, n = self.positional(args, kwargs, 2, name, node)

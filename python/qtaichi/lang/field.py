@@ -9,6 +9,7 @@ from qtaichi.lang.diagnostics import at_user_line
 from qtaichi.lang.diagnostics import user_error as _error
 from qtaichi.lang.errors import TaichiError, TaichiIndexError, TaichiTypeError
 from qtaichi.lang.memory import node_bits_per_element, node_nbytes
+from qtaichi.lang.snode import SNode
 
 
 class Field:
@@ -55,6 +56,11 @@ class Field:
     @property
     def shape(self):
         return tuple(self._core_node().shape)
+
+    @property
+    def snode(self):
+        """The field's place node (Taichi's `x.snode`: for ti.get_addr and layout queries)."""
+        return SNode(self._state, self._core_node())
 
     def snode_shape(self):
         return self.shape

@@ -142,6 +142,12 @@ def bit_shr(x, n):
     return (x & 0xFFFFFFFF) >> n
 
 
+def frexp(x):
+    """(mantissa, exponent) with x = mantissa * 2**exponent and 0.5 <= |mantissa| < 1."""
+    m, e = math.frexp(x)
+    return m, e
+
+
 def static_assert(cond, msg=""):
     """Checked when the kernel compiles: a condition known at compile time."""
     if not cond:
@@ -169,6 +175,10 @@ atomic_and = _kernel_only("atomic_and")
 atomic_or = _kernel_only("atomic_or")
 atomic_xor = _kernel_only("atomic_xor")
 atomic_mul = _kernel_only("atomic_mul")
+# ti.get_addr(field, indices): an element's address (u64) in qtaichi's field address space: the
+# tree's id in the top 16 bits, the byte offset in the tree below; differences between elements
+# of one tree are their distances in bytes (docs/semantics.md).
+get_addr = _kernel_only("get_addr")
 
 
 class ndrange:  # noqa: N801 - Taichi's name
