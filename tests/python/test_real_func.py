@@ -319,3 +319,30 @@ def test_real_func_errors_name_the_problem():
 
     with pytest.raises(ti.TaichiSyntaxError, match="needs @ti.real_func"):
         k4()
+
+
+def test_ndarray_parameters_and_bool_in_a_tuple_result():
+    # Taichi's real_func examples (stable_fluid_graph, cornell_box) pass ndarrays and return
+    # (..., bool) tuples.
+    @ti.real_func
+    def sample(qf: ti.types.ndarray(ndim=1), i: int) -> float:
+        i = ti.max(0, ti.min(qf.shape[0] - 1, i))
+        return qf[i]
+
+    @ti.real_func
+    def find(qf: ti.types.ndarray(ndim=1), target: float) -> (int, bool):
+        hit, at = False, -1
+        for i in range(qf.shape[0]):
+            if qf[i] == target and not hit:
+                hit, at = True, i
+        return at, hit
+
+    @ti.kernel
+    def k(a: ti.types.ndarray(ndim=1), b: ti.types.ndarray(ndim=1), t: float) -> ti.math.vec4:
+        at, hit = find(b, t)
+        return ti.Vector([sample(a, -3) + sample(a, 1), sample(b, 99), at, ti.cast(hit, float)])
+
+    a = np.array([1.0, 2.0, 4.0], np.float32)
+    b = np.array([7.0, 8.0, 9.0, 8.0], np.float32)
+    np.testing.assert_array_equal(k(a, b, 8.0), [1.0 + 2.0, 8.0, 1, 1])
+    np.testing.assert_array_equal(k(a, b, 5.0), [3.0, 8.0, -1, 0])

@@ -2,7 +2,8 @@
 
 The body is built once per kernel into an IR function (for a method of a data-oriented object:
 once per object), from its annotations: every parameter is a scalar, vector/matrix or struct
-type, and so is the result (or a tuple of them). Values cross the call as their scalar
+type (or an ndarray type: the function then uses the kernel's array, one function per array),
+and so is the result (or a tuple of them). Values cross the call as their scalar
 components. Recursion works: a call of a function whose body is being built just calls it. The
 compiler's `lower_calls` pass then copies the bodies of functions that do not recurse into
 their callers and runs recursive ones on a call stack (docs/semantics.md)."""
@@ -12,6 +13,7 @@ from qtaichi.lang import types
 from qtaichi.lang.ast_expr import is_ir, is_scalar
 from qtaichi.lang.ast_func import returns_early
 from qtaichi.lang.errors import TaichiSyntaxError, TaichiTypeError
+from qtaichi.lang.kernel_args import NdarrayRef, NdarrayType
 from qtaichi.lang.matrix import Matrix, MatrixType
 from qtaichi.lang.source import closure_vars
 from qtaichi.lang.struct import StructValue, unflatten_ir
@@ -23,19 +25,29 @@ _FRAME_ATTRS = ("file", "line_offset", "col_offset", "globals", "closure", "scop
 
 class RealFuncMixin:
     def real_func_annotation(self, fn, ann, what, node):
-        """A parameter's or the result's annotation, resolved, checked to be a value type."""
+        """A parameter's or the result's annotation, resolved, checked to be a value type
+        (Python's `bool` is ti.u1), or an ndarray type for a parameter."""
         if isinstance(ann, str):
             ann = eval(ann, fn.func.__globals__)  # noqa: S307 - `from __future__ import annotations`
+        if ann is bool:
+            return types.u1
+        if isinstance(ann, tuple):
+            return tuple(self.real_func_annotation(fn, a, what, node) for a in ann)
+        if isinstance(ann, NdarrayType) and what.startswith("parameter"):
+            return ann
         if struct_annotation(ann) is not None or isinstance(ann, MatrixType):
             return ann
         if types.resolve_dtype(ann, self.default_ip, self.default_fp) is None:
             raise self.error(TaichiSyntaxError, f"ti.real_func '{fn.name}': {what} must be "
-                             f"annotated with a scalar, vector/matrix or struct type, got {ann!r}",
-                             node)
+                             "annotated with a scalar, vector/matrix or struct type (or an "
+                             f"ndarray type, for a parameter), got {ann!r}", node)
         return ann
 
     def component_types_of(self, ann):
-        """The scalar IR types of a value of annotation `ann`, in component order."""
+        """The scalar IR types of a value of annotation `ann`, in component order (none for an
+        ndarray: the function reaches the kernel's array itself)."""
+        if isinstance(ann, NdarrayType):
+            return []
         stype = struct_annotation(ann)
         if stype is not None:
             return component_types(stype, self.default_ip, self.default_fp)
@@ -93,14 +105,18 @@ class RealFuncMixin:
             raise self.error(TaichiSyntaxError, f"ti.real_func '{fn.name}': {e}", node) from None
         bound.apply_defaults()
         origin = getattr(fn, "origin", fn)
-        key = (origin, id(fn.bound_self))
+        # One function per object (methods) and per ndarray passed: the body names the array.
+        arrays = tuple((n, v.arg_id) for n, v in bound.arguments.items()
+                       if isinstance(v, NdarrayRef))
+        key = (origin, id(fn.bound_self), arrays)
         made = self.real_funcs.get(key)
         if made is None:
-            made = self.build_real_func(fn, key, node)
+            made = self.build_real_func(fn, key, bound, node)
         function, params, ret = made
         flat = []
         for name, ann in params:
-            flat.extend(self.components(bound.arguments[name], ann, node))
+            if not isinstance(ann, NdarrayType):
+                flat.extend(self.components(bound.arguments[name], ann, node))
         self.set_loc(node)
         b = self.builder
         results = [b.alloca(t) for t in function.results]
@@ -109,7 +125,7 @@ class RealFuncMixin:
             return None
         return self.from_components([b.local_load(r) for r in results], ret)
 
-    def build_real_func(self, fn, key, node):
+    def build_real_func(self, fn, key, bound, node):
         """Builds fn's body into a new IR function (registered before the body is built, so
         that the body can call it)."""
         parsed = fn.parsed()
@@ -144,6 +160,18 @@ class RealFuncMixin:
                                 parsed.func_def)
             index = 0
             for name, ann in params:
+                if isinstance(ann, NdarrayType):
+                    array = bound.arguments[name]
+                    if not isinstance(array, NdarrayRef):
+                        raise self.error(TaichiTypeError, f"ti.real_func '{fn.name}': parameter "
+                                         f"'{name}' takes an ndarray, got "
+                                         f"{type(array).__name__}", node)
+                    # The same argument; its extents read again inside the function's body.
+                    shape = tuple(b.external_shape(array.arg_id, k) for k in range(array.ndim))
+                    array = NdarrayRef(array.arg_id, array.name, array.dtype, array.ndim,
+                                       array.element_shape, shape)
+                    self.bind_param(name, array, assigned, parsed.func_def)
+                    continue
                 count = len(self.component_types_of(ann))
                 comps = [b.func_arg(function, index + k) for k in range(count)]
                 index += count
