@@ -472,10 +472,7 @@ class StackMachine {
       int head = new_state(), exit = new_state();
       jump(head);
       open(head);
-      loops_.push_back({exit, head});
-      stmts(*w->body, true);
-      loops_.pop_back();
-      jump(head);
+      loop_body(*w->body, {exit, head}, head);
       open(exit);
     } else {
       auto *f = s->as<RangeForStmt>();
@@ -488,16 +485,21 @@ class StackMachine {
       Stmt *i = words_->load(b_, counter, types::i32());
       jump_if(b_.binary(BinaryOp::cmp_lt, i, value_of(f->end())), body, exit);
       open(body);
-      loops_.push_back({exit, next});
-      stmts(*f->body, true);
-      loops_.pop_back();
-      jump(next);
+      loop_body(*f->body, {exit, next}, next);
       open(next);
       Stmt *j = words_->load(b_, counter, types::i32());
       words_->store(b_, counter, b_.binary(BinaryOp::add, j, b_.const_i32(1)));
       jump(head);
       open(exit);
     }
+  }
+
+  // A flattened loop's body: break/continue go to `l`'s states; its end goes to `then`.
+  void loop_body(const Block &body, Loop l, int then) {
+    loops_.push_back(l);
+    stmts(body, true);
+    loops_.pop_back();
+    jump(then);
   }
 
   // A call inside the cycle: a new frame after the caller's; the results come back through the

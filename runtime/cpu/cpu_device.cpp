@@ -15,29 +15,31 @@ namespace qtaichi::rt {
 namespace {
 constexpr size_t kPage = 4096;
 // Device memory is mapped pages, not heap blocks: they arrive zeroed (no memset of a large
-// field), and a kernel's out-of-range write (without debug=True nothing checks indices) lands
-// in the slack page after the data instead of in the C heap's bookkeeping, where it would
-// abort the process later at an unrelated allocation.
-constexpr size_t kSlack = kPage;
+// field), and a kernel's out-of-range access (without debug=True nothing checks indices) lands
+// in the slack pages around the data instead of in the C heap's bookkeeping (where a write
+// would abort the process later, at an unrelated allocation) or in unmapped memory (a crash):
+// stencils that read one row before the first (Taichi's game_of_life does) read zeros.
+// Untouched slack pages cost address space only.
+constexpr size_t kSlack = 16 * kPage;
 constexpr size_t kAlignment = 64;  // what host copies may touch: the size up to a cache line
 }  // namespace
 
 CpuDevice::CpuDevice(int num_threads) : pool_(num_threads) {}
 
 CpuDevice::~CpuDevice() {
-  memory_.for_each([](const Mapping &m) { munmap(m.base, m.length); });
+  memory_.for_each([](const Mapping &m) { munmap(m.base - kSlack, m.length); });
 }
 
 Allocation CpuDevice::allocate(size_t bytes) {
   size_t padded = (std::max<size_t>(bytes, 1) + kAlignment - 1) / kAlignment * kAlignment;
-  size_t length = (padded + kPage - 1) / kPage * kPage + kSlack;
+  size_t length = kSlack + (padded + kPage - 1) / kPage * kPage + kSlack;
   void *mem = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (mem == MAP_FAILED) throw std::bad_alloc();
-  return memory_.add(Mapping{static_cast<uint8_t *>(mem), length}, padded, bytes);
+  return memory_.add(Mapping{static_cast<uint8_t *>(mem) + kSlack, length}, padded, bytes);
 }
 
 void CpuDevice::free(Allocation a) {
-  if (auto m = memory_.remove(a.id)) munmap(m->base, m->length);
+  if (auto m = memory_.remove(a.id)) munmap(m->base - kSlack, m->length);
 }
 
 uint8_t *CpuDevice::at(Allocation a, size_t offset, size_t bytes) {

@@ -44,16 +44,17 @@ class CpuDevice : public Device {
   std::unique_ptr<Executable> load(const std::string &artifact,
                                    const std::vector<TaskDesc> &tasks) override;
   void synchronize() override {}  // launches are synchronous
+  // The host address of bytes [offset, offset + bytes) of `a` (checked against its size).
+  uint8_t *at(Allocation a, size_t offset, size_t bytes);
 
  private:
-  uint8_t *at(Allocation a, size_t offset, size_t bytes);  // checked
 
   ThreadPool pool_;
   std::mutex launch_mu_;  // one launch at a time: the pool runs one job
   // Pages mapped for an allocation: the start, and the length to unmap.
   struct Mapping {
-    uint8_t *base = nullptr;
-    size_t length = 0;
+    uint8_t *base = nullptr;  // the data, after the front slack pages
+    size_t length = 0;        // of the whole mapping, slack included
   };
   AllocationTable<Mapping> memory_{"cpu"};
   std::mutex load_mu_;

@@ -29,3 +29,21 @@ TEST(CpuDevice, MemoryOperations) {
   EXPECT_THROW(dev.download(a, 0, out.data(), 1), std::invalid_argument);
   dev.free(b);
 }
+
+// A kernel without debug=True does not check indices: a stencil that reads a row before the
+// first element, or writes a little past the last, must touch mapped memory of this allocation's
+// own (reads give zeros), never another allocation's data or unmapped memory.
+TEST(CpuDevice, SlackAroundEveryAllocation) {
+  CpuDevice dev(1);
+  Allocation a = dev.allocate(256), b = dev.allocate(256);
+  uint8_t *pa = dev.at(a, 0, 256), *pb = dev.at(b, 0, 256);
+  for (long off : {-4096L, -1L, 256L, 4095L + 256})
+    EXPECT_EQ(static_cast<volatile uint8_t *>(pa)[off], 0) << off;
+  pa[256 + 100] = 0x5a;  // a stray write past the end
+  std::vector<uint8_t> out(256, 0xff);
+  dev.download(b, 0, out.data(), 256);
+  EXPECT_EQ(out, std::vector<uint8_t>(256, 0));
+  EXPECT_TRUE(pb + 256 <= pa - 4096 || pa + 256 + 4096 <= pb);  // the slack is not shared
+  dev.free(a);
+  dev.free(b);
+}

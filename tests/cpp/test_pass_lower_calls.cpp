@@ -54,25 +54,29 @@ Function *build_fact(Builder &b) {
   return f;
 }
 
-uint64_t run_cpu(const std::function<void(qtaichi::Program &, Kernel &)> &build,
-                 std::vector<uint64_t> args) {
+// kernel k(n: t) -> t: return f(n), for a function f of one parameter and one result of type t
+void build_caller(Kernel &k, const Type *t, Function *(*make)(Builder &)) {
+  k.args = {{"n", t}};
+  k.ret_type = t;
+  Builder b(&k);
+  Function *f = make(b);
+  Stmt *r = b.local_var(t);
+  b.call(f, {b.arg(0)}, {r});
+  b.ret(b.local_load(r));
+}
+
+uint64_t run_cpu(const Type *t, Function *(*make)(Builder &), uint64_t arg) {
   qtaichi::CompileConfig cfg;
   cfg.offline_cache = false;
   qtaichi::Program prog(cfg);
   auto k = prog.create_kernel("k");
-  build(prog, *k);
-  return prog.launch(prog.compile(*k), args);
+  build_caller(*k, t, make);
+  return prog.launch(prog.compile(*k), {arg});
 }
 
 TEST(LowerCalls, AcyclicFunctionIsCopiedWithSerialLoops) {
   Kernel k("k");
-  k.args = {{"n", types::i32()}};
-  k.ret_type = types::i32();
-  Builder b(&k);
-  Function *f = build_twice_sum(b);
-  Stmt *r = b.local_var(types::i32());
-  b.call(f, {b.arg(0)}, {r});
-  b.ret(b.local_load(r));
+  build_caller(k, types::i32(), build_twice_sum);
   verify(k, "test");
   EXPECT_TRUE(qtaichi::testing::expect_pass_golden(k, passes::lower_calls, "lower_calls",
                                                    "lower_calls_inline"));
@@ -84,29 +88,12 @@ TEST(LowerCalls, AcyclicFunctionIsCopiedWithSerialLoops) {
 }
 
 TEST(LowerCalls, AcyclicFunctionRuns) {
-  uint64_t got = run_cpu(
-      [](qtaichi::Program &, Kernel &k) {
-        k.args = {{"n", types::i32()}};
-        k.ret_type = types::i32();
-        Builder b(&k);
-        Function *f = build_twice_sum(b);
-        Stmt *r = b.local_var(types::i32());
-        b.call(f, {b.arg(0)}, {r});
-        b.ret(b.local_load(r));
-      },
-      {10});
-  EXPECT_EQ(static_cast<int32_t>(got), 90);
+  EXPECT_EQ(static_cast<int32_t>(run_cpu(types::i32(), build_twice_sum, 10)), 90);
 }
 
 TEST(LowerCalls, RecursionRunsOnACallStack) {
   Kernel k("k");
-  k.args = {{"n", types::i64()}};
-  k.ret_type = types::i64();
-  Builder b(&k);
-  Function *f = build_fact(b);
-  Stmt *r = b.local_var(types::i64());
-  b.call(f, {b.arg(0)}, {r});
-  b.ret(b.local_load(r));
+  build_caller(k, types::i64(), build_fact);
   passes::lower_calls(k);
   verify(k, "lower_calls");
   EXPECT_EQ(count_in(k.body.get(), StmtKind::FuncCallStmt), 0);
@@ -122,17 +109,7 @@ TEST(LowerCalls, RecursionRunsOnACallStack) {
   EXPECT_EQ(count_in(k.body.get(), StmtKind::AssertStmt), 2);
 
   for (int64_t n : {0, 1, 5, 20}) {
-    uint64_t got = run_cpu(
-        [](qtaichi::Program &, Kernel &k) {
-          k.args = {{"n", types::i64()}};
-          k.ret_type = types::i64();
-          Builder b(&k);
-          Function *f = build_fact(b);
-          Stmt *r = b.local_var(types::i64());
-          b.call(f, {b.arg(0)}, {r});
-          b.ret(b.local_load(r));
-        },
-        {static_cast<uint64_t>(n)});
+    uint64_t got = run_cpu(types::i64(), build_fact, static_cast<uint64_t>(n));
     int64_t want = 1;
     for (int64_t i = 2; i <= n; i++) want *= i;
     EXPECT_EQ(static_cast<int64_t>(got), want) << "fact(" << n << ")";

@@ -93,15 +93,7 @@ class FuncMixin:
             raise self.error(TaichiSyntaxError, f"recursion is not supported: ti.func "
                              f"'{fn.name}' calls itself ({chain}); ti.funcs are inlined (a "
                              "recursive function needs @ti.real_func)", node)
-        args = self.call_args(node)
-        kwargs = {k.arg: self.eval(k.value) for k in node.keywords}
-        if fn.bound_self is not None:
-            args = [fn.bound_self] + args
-        try:
-            bound = fn.signature.bind(*args, **kwargs)
-        except TypeError as e:
-            raise self.error(TaichiSyntaxError, f"ti.func '{fn.name}': {e}", node) from None
-        bound.apply_defaults()
+        bound = self.bind_call(fn, "ti.func", node)
         parsed = fn.parsed()
         saved = {a: getattr(self, a) for a in _FRAME_ATTRS}
         self.func_stack.append(fn)
@@ -131,6 +123,20 @@ class FuncMixin:
             for a, v in saved.items():
                 setattr(self, a, v)
             self.set_loc(node)
+
+    def bind_call(self, fn, kind, node):
+        """The call's arguments (a method's object first) bound to fn's parameters, with
+        defaults."""
+        args = self.call_args(node)
+        kwargs = {k.arg: self.eval(k.value) for k in node.keywords}
+        if fn.bound_self is not None:
+            args = [fn.bound_self] + args
+        try:
+            bound = fn.signature.bind(*args, **kwargs)
+        except TypeError as e:
+            raise self.error(TaichiSyntaxError, f"{kind} '{fn.name}': {e}", node) from None
+        bound.apply_defaults()
+        return bound
 
     def prune_after_static_returns(self, stmts):
         """The statements up to the first `if ti.static(c):` whose taken branch returns: what

@@ -95,15 +95,7 @@ class RealFuncMixin:
         return values[0]
 
     def call_real_func(self, fn, node):
-        args = self.call_args(node)
-        kwargs = {k.arg: self.eval(k.value) for k in node.keywords}
-        if fn.bound_self is not None:
-            args = [fn.bound_self] + args
-        try:
-            bound = fn.signature.bind(*args, **kwargs)
-        except TypeError as e:
-            raise self.error(TaichiSyntaxError, f"ti.real_func '{fn.name}': {e}", node) from None
-        bound.apply_defaults()
+        bound = self.bind_call(fn, "ti.real_func", node)
         origin = getattr(fn, "origin", fn)
         # One function per object (methods) and per ndarray passed: the body names the array.
         arrays = tuple((n, v.arg_id) for n, v in bound.arguments.items()
