@@ -29,9 +29,11 @@ class Executable {
 };
 
 struct LaunchArgs {
-  // desc.num_arg_slots 64-bit slots. An ndarray's data pointer is host memory: a GPU device
-  // copies the array in before the launch and back after it.
+  // desc.num_arg_slots 64-bit slots. An ndarray's data pointer is host memory (a GPU device
+  // copies the array in before the launch and back after it), unless its slot is listed in
+  // resident_slots: then it is already the device address of an allocation (address_of).
   const uint64_t *args = nullptr;
+  std::vector<int> resident_slots;
   std::vector<Allocation> trees;   // by tree id
   uint64_t rand_seed = 0;
   uint64_t launch_id = 0;
@@ -51,6 +53,9 @@ class Device {
   // Zero-filled; bytes rounded up as the device needs.
   virtual Allocation allocate(size_t bytes) = 0;
   virtual void free(Allocation a) = 0;
+  // What a kernel's pointer slot holds for this allocation: a host pointer (CPU), a device
+  // pointer (CUDA), a buffer device address (Vulkan).
+  virtual uint64_t address_of(Allocation a) = 0;
   virtual void upload(Allocation dst, size_t offset, const void *src, size_t bytes) = 0;
   virtual void download(Allocation src, size_t offset, void *dst, size_t bytes) = 0;
   virtual void copy(Allocation dst, size_t dst_offset, Allocation src, size_t src_offset,

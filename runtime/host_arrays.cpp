@@ -1,14 +1,18 @@
 #include "runtime/host_arrays.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace qtaichi::rt {
 
-std::vector<HostArray> host_arrays(const KernelDesc &desc, const std::vector<uint64_t> &slots) {
+std::vector<HostArray> host_arrays(const KernelDesc &desc, const std::vector<uint64_t> &slots,
+                                   const std::vector<int> &resident_slots) {
   std::vector<HostArray> out;
   for (const BindingDesc &b : desc.bindings) {
     if (b.kind != BindingKind::ndarray) continue;
     const ArgDesc &a = desc.args.at(static_cast<size_t>(b.index));
+    if (std::find(resident_slots.begin(), resident_slots.end(), a.slot) != resident_slots.end())
+      continue;
     size_t bytes = static_cast<size_t>(dtype_bytes(a.dtype));
     for (int d = 0; d < a.ndim; d++) bytes *= static_cast<size_t>(slots.at(a.slot + 1 + d));
     HostArray h{&a, reinterpret_cast<void *>(slots.at(a.slot)), bytes, -1};

@@ -17,7 +17,9 @@ struct HostArray {
 };
 
 // Throws std::invalid_argument naming the arguments when two arrays overlap without being the
-// same array (copied separately, writes through one would not reach the other).
-std::vector<HostArray> host_arrays(const KernelDesc &desc, const std::vector<uint64_t> &slots);
+// same array (copied separately, writes through one would not reach the other). Arrays whose
+// data slot is in `resident_slots` live on the device already: they are left out.
+std::vector<HostArray> host_arrays(const KernelDesc &desc, const std::vector<uint64_t> &slots,
+                                   const std::vector<int> &resident_slots);
 
 }  // namespace qtaichi::rt

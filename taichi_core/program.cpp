@@ -273,7 +273,8 @@ uint64_t Program::launch(CompiledKernel *kernel, const std::vector<uint64_t> &ar
 }
 
 std::vector<uint64_t> Program::launch_all(CompiledKernel *kernel,
-                                          const std::vector<uint64_t> &args) {
+                                          const std::vector<uint64_t> &args,
+                                          const std::vector<int> &resident_slots) {
   const rt::KernelDesc &desc = kernel->desc_;
   if (args.size() != static_cast<size_t>(desc.num_arg_slots))
     throw std::invalid_argument("kernel '" + kernel->name_ + "' takes " +
@@ -282,6 +283,7 @@ std::vector<uint64_t> Program::launch_all(CompiledKernel *kernel,
   materialize();
   rt::LaunchArgs la;
   la.args = args.data();
+  la.resident_slots = resident_slots;
   {
     std::lock_guard<std::recursive_mutex> lock(mu_);
     la.trees = tree_memory_;

@@ -129,8 +129,15 @@ class Program {
   // Throws KernelRuntimeError when the kernel fails.
   uint64_t launch(CompiledKernel *kernel, const std::vector<uint64_t> &args);
   // The same, with every result slot (a vector/matrix return gives desc().ret_count).
-  std::vector<uint64_t> launch_all(CompiledKernel *kernel, const std::vector<uint64_t> &args);
+  // `resident_slots`: ndarray data slots that hold array_address() of a device array.
+  std::vector<uint64_t> launch_all(CompiledKernel *kernel, const std::vector<uint64_t> &args,
+                                   const std::vector<int> &resident_slots = {});
   void synchronize() { device_->synchronize(); }
+
+  // ---- device arrays (ti.ndarray: memory on the device, passed to kernels without copies) ----
+  rt::Allocation create_array(size_t bytes) { return device_->allocate(bytes); }
+  void free_array(rt::Allocation a) { device_->free(a); }
+  uint64_t array_address(rt::Allocation a) { return device_->address_of(a); }
 
  private:
   CompileConfig config_;

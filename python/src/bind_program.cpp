@@ -75,12 +75,37 @@ void bind_program(py::module_ &m) {
           py::arg("kernel"), py::arg("slots"))
       .def(
           "launch_all",
-          [](Program &p, CompiledKernel *k, const std::vector<uint64_t> &slots) {
+          [](Program &p, CompiledKernel *k, const std::vector<uint64_t> &slots,
+             const std::vector<int> &resident) {
             py::gil_scoped_release release;
-            return p.launch_all(k, slots);
+            return p.launch_all(k, slots, resident);
           },
-          py::arg("kernel"), py::arg("slots"))
-      .def("synchronize", &Program::synchronize);
+          py::arg("kernel"), py::arg("slots"), py::arg("resident_slots") = std::vector<int>{})
+      .def("synchronize", &Program::synchronize)
+      // Device arrays (ti.ndarray): bytes move between a C-contiguous numpy buffer and the
+      // allocation; ranges are checked by the device.
+      .def("create_array", &Program::create_array)
+      .def("free_array", &Program::free_array)
+      .def("array_address", &Program::array_address)
+      .def("array_upload",
+           [](Program &p, rt::Allocation a, size_t offset, py::buffer src) {
+             py::buffer_info info = src.request();
+             size_t bytes = static_cast<size_t>(info.size * info.itemsize);
+             py::gil_scoped_release release;
+             p.device().upload(a, offset, info.ptr, bytes);
+           })
+      .def("array_download",
+           [](Program &p, rt::Allocation a, size_t offset, py::buffer dst) {
+             py::buffer_info info = dst.request(true);
+             size_t bytes = static_cast<size_t>(info.size * info.itemsize);
+             py::gil_scoped_release release;
+             p.device().download(a, offset, info.ptr, bytes);
+           })
+      .def("array_fill", [](Program &p, rt::Allocation a, uint8_t value) {
+        p.device().fill(a, 0, a.bytes, value);
+      });
+  py::class_<rt::Allocation>(m, "DeviceAllocation")
+      .def_readonly("bytes", &rt::Allocation::bytes);
 }
 
 }  // namespace qtaichi::python

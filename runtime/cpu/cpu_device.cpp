@@ -42,6 +42,8 @@ void CpuDevice::free(Allocation a) {
   if (auto m = memory_.remove(a.id)) munmap(m->base - kSlack, m->length);
 }
 
+uint64_t CpuDevice::address_of(Allocation a) { return reinterpret_cast<uint64_t>(at(a, 0, 0)); }
+
 uint8_t *CpuDevice::at(Allocation a, size_t offset, size_t bytes) {
   return memory_.checked(a, offset, bytes).base + offset;
 }

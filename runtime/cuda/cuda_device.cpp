@@ -97,6 +97,8 @@ void CudaDevice::free(Allocation a) {
   }
 }
 
+uint64_t CudaDevice::address_of(Allocation a) { return at(a, 0, 0); }
+
 CUdeviceptr CudaDevice::at(Allocation a, size_t offset, size_t bytes) {
   return memory_.checked(a, offset, bytes) + offset;
 }
@@ -183,7 +185,7 @@ LaunchResult CudaDevice::launch(const Executable &exe, const KernelDesc &desc,
       if (s.host) driver_.cuMemFree(s.dev);
   };
   try {
-    for (const HostArray &h : host_arrays(desc, slots)) {
+    for (const HostArray &h : host_arrays(desc, slots, args.resident_slots)) {
       if (h.same_as >= 0) {
         slots[h.arg->slot] = staged[static_cast<size_t>(h.same_as)].dev;
         staged.push_back({staged[static_cast<size_t>(h.same_as)].dev, nullptr, 0});

@@ -293,6 +293,8 @@ void VulkanDevice::free(Allocation a) {
   memory_.remove(a.id);
 }
 
+uint64_t VulkanDevice::address_of(Allocation a) { return memory_.checked(a, 0, 0)->address; }
+
 VulkanDevice::Buffer *VulkanDevice::idle(Allocation a, size_t offset, size_t bytes) {
   synchronize();  // the host is about to touch memory a recorded launch may use
   return memory_.checked(a, offset, bytes).get();
@@ -491,7 +493,7 @@ LaunchResult VulkanDevice::launch(const Executable &e, const KernelDesc &desc,
   };
   std::vector<Staged> staged;
   std::vector<uint64_t> slots(args.args, args.args + desc.num_arg_slots);
-  for (const HostArray &h : host_arrays(desc, slots)) {
+  for (const HostArray &h : host_arrays(desc, slots, args.resident_slots)) {
     if (h.same_as >= 0) {  // staged once; the placeholder keeps the indices aligned
       slots[h.arg->slot] = staged[static_cast<size_t>(h.same_as)].buffer->address;
       staged.push_back({nullptr, nullptr, nullptr, 0});

@@ -31,6 +31,7 @@ class VulkanDevice : public Device {
   DeviceCaps caps() const override;
   Allocation allocate(size_t bytes) override;
   void free(Allocation a) override;
+  uint64_t address_of(Allocation a) override;
   void upload(Allocation dst, size_t offset, const void *src, size_t bytes) override;
   void download(Allocation src, size_t offset, void *dst, size_t bytes) override;
   void copy(Allocation dst, size_t dst_offset, Allocation src, size_t src_offset,

@@ -47,3 +47,49 @@ def test_vector_ndarray_brings_its_element_shape_to_an_untyped_annotation():
     out = ti.ndarray(ti.f32, shape=4)
     norms(x, out)
     np.testing.assert_allclose(out.to_numpy(), [5, 10, 1, 13])
+
+
+def test_ndarrays_stay_on_the_device_between_launches():
+    # The array is device memory: what to_numpy returns is a copy, kernels see every earlier
+    # launch's writes, and element access reads and writes single elements or vectors.
+    x = ti.Vector.ndarray(2, ti.i32, shape=(3, 4))
+
+    @ti.kernel
+    def bump(x: ti.types.ndarray(ndim=2), k: ti.i32):
+        for i, j in x:
+            x[i, j] += ti.Vector([i * k, j])
+
+    host = x.to_numpy()
+    host[...] = 99  # a copy: the device array is unchanged
+    for k in range(1, 4):
+        bump(x, k)
+    want = np.stack(np.meshgrid(np.arange(3) * 6, np.arange(4) * 3, indexing="ij"), -1)
+    np.testing.assert_array_equal(x.to_numpy(), want)
+    assert list(x[2, 3]) == [12, 9] and x[2, 3, 1] == 9 and x[-1, -1, 0] == 12
+    x[1, 2] = [5, 6]
+    x[0, 0, 1] = -1
+    x[:, 0] = 7  # a slice: through the whole array
+    want[1, 2] = [5, 6]
+    want[:, 0] = 7
+    np.testing.assert_array_equal(x.to_numpy(), want)
+    with pytest.raises(IndexError):
+        x[3, 0]
+    x.fill(0)
+    assert not x.to_numpy().any()
+    x.fill(2)
+    assert (x.to_numpy() == 2).all()
+
+
+def test_an_ndarray_of_a_destroyed_program_is_a_clear_error():
+    import archs
+    a = ti.ndarray(ti.f32, 4)
+
+    @ti.kernel
+    def k(a: ti.types.ndarray()):
+        a[0] = 1
+
+    archs.init()  # a new program: the array belonged to the old one
+    with pytest.raises(ti.TaichiError, match="destroyed"):
+        a.to_numpy()
+    with pytest.raises(ti.TaichiError, match="destroyed"):
+        k(a)

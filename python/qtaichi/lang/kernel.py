@@ -209,9 +209,10 @@ class Kernel:
         raise self._error(TaichiRuntimeTypeError, f"argument '{name}' of kernel '{self.name}' "
                           f"must be {t}, got {type(value).__name__} {value!r}")
 
-    def _slots(self, specs, values, copies):
+    def _slots(self, specs, values, copies, resident):
         """The launch's argument slots. Non-contiguous (or read-only) ndarrays are copied into
-        `copies` as (original, copy) so the kernel's writes can be copied back."""
+        `copies` as (original, copy) so the kernel's writes can be copied back. The data slots of
+        ti.ndarrays (device memory) are listed in `resident`."""
         slots = []
         for spec, value in zip(specs, values):
             if spec.kind == "scalar":
@@ -226,8 +227,16 @@ class Kernel:
                     raise self._runtime_type_error(str(e)) from None
                 for v, t in zip(flat, spec.dtype):
                     slots.append(self._encode(v, t, spec.name))
+            elif spec.kind == "ndarray" and isinstance(value, Ndarray):
+                if value._state is not runtime.get_program():
+                    raise self._runtime_type_error(
+                        f"argument '{spec.name}': this ti.ndarray belongs to a program that "
+                        "ti.reset() (or a new ti.init()) destroyed; create it again")
+                resident.append(len(slots))
+                slots.append(value.device_address())
+                slots.extend(value.layout.shape)
             elif spec.kind == "ndarray":
-                value = arr = value.arr if isinstance(value, Ndarray) else value
+                arr = value
                 if not arr.flags.c_contiguous or not arr.flags.writeable or \
                         not arr.flags.aligned:
                     arr = np.ascontiguousarray(arr).copy()
@@ -239,13 +248,12 @@ class Kernel:
     def __call__(self, *args, **kwargs):
         values = self._bind(args, kwargs)  # ti.ndarray objects stay whole until the slots
         state, compiled, specs, ret_type = self._instance(values)
-        copies = []
-        slots = self._slots(specs, values, copies)
+        copies, resident = [], []
+        slots = self._slots(specs, values, copies, resident)
         try:
-            if isinstance(ret_type, (MatrixType, tuple)):
-                result = state.core.launch_all(compiled, slots)
-            else:
-                result = state.core.launch(compiled, slots)
+            result = state.core.launch_all(compiled, slots, resident)
+            if not isinstance(ret_type, (MatrixType, tuple)):
+                result = result[0] if result else 0
         except CoreRuntimeError as e:
             raise from_core_runtime_error(e, self.name) from None
         finally:

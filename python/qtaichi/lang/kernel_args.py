@@ -121,7 +121,7 @@ class ArgSpec:
         if isinstance(value, Ndarray):
             if ann.dtype is None and not elem:
                 elem = value.element_shape
-            value = value.arr
+            value = value.layout
         if not isinstance(value, np.ndarray):
             raise error(f"argument '{self.name}' must be a numpy ndarray, got "
                         f"{type(value).__name__}")
