@@ -316,6 +316,14 @@ class StackMachine {
       throw CompileError(ErrorKind::internal, std::string("lower_calls: '") + op->kind_name() +
                                                   "' used before it is made", op->loc);
     if (it->second.state == cur_) return it->second.value;
+    if (op->is<GlobalPtrStmt>() || op->is<ExternalPtrStmt>()) {
+      // An element pointer is no value to store: made again here from its indices.
+      auto copy = op->clone();
+      copy->ret_type = op->ret_type;
+      copy->loc = op->loc;
+      for (Stmt *&index : copy->ops) index = value_of(index);
+      return b_.insert(std::move(copy));
+    }
     return cached_load(op, spill(op, it->second.value));
   }
 
@@ -367,8 +375,13 @@ class StackMachine {
       case StmtKind::LocalLoadStmt:
       case StmtKind::LocalStoreStmt:
         if (auto it = slots_.find(s->ops[0]); it != slots_.end()) {
-          if (s->is<LocalLoadStmt>()) define(s, words_->load(b_, it->second, s->ret_type));
-          else words_->store(b_, it->second, value_of(s->ops[1]));
+          if (s->is<LocalLoadStmt>()) {
+            define(s, words_->load(b_, it->second, s->ret_type));
+          } else {  // a store converts to the variable's type (type_check's rule for locals)
+            Stmt *v = value_of(s->ops[1]);
+            const Type *t = s->ops[0]->ret_type;
+            words_->store(b_, it->second, v->ret_type == t ? v : b_.cast(v, t));
+          }
           return;
         }
         break;
@@ -478,7 +491,8 @@ class StackMachine {
       auto *f = s->as<RangeForStmt>();
       int counter = new_slot(types::i32());
       counters_[s] = counter;
-      words_->store(b_, counter, value_of(f->begin()));
+      Stmt *begin = value_of(f->begin());
+      words_->store(b_, counter, begin->ret_type == types::i32() ? begin : b_.cast(begin, types::i32()));
       int head = new_state(), body = new_state(), next = new_state(), exit = new_state();
       jump(head);
       open(head);

@@ -346,3 +346,56 @@ def test_ndarray_parameters_and_bool_in_a_tuple_result():
     b = np.array([7.0, 8.0, 9.0, 8.0], np.float32)
     np.testing.assert_array_equal(k(a, b, 8.0), [1.0 + 2.0, 8.0, 1, 1])
     np.testing.assert_array_equal(k(a, b, 5.0), [3.0, 8.0, -1, 0])
+
+
+def test_stores_convert_and_element_pointers_cross_calls():
+    # Found by the fuzzer. A local of a recursive function lives in its frame: a store of
+    # another type converts (as for any local); a field element whose pointer was made before
+    # a call is used after it.
+    out = ti.field(ti.f64, 4)
+    acc = ti.field(ti.i32, ())
+
+    @ti.real_func
+    def rf(d: ti.i32, p: ti.i64) -> ti.i64:
+        p = 2.5            # -> 2
+        x = ti.i8(3)
+        x = 300            # wraps to 44
+        if d > 0:
+            out[3] = rf(d - 1, 0)
+        return p * 100 + x
+
+    @ti.real_func
+    def early(d: ti.i32, c: ti.i32) -> ti.f32:
+        if d > 0:
+            if c:
+                return 5
+            out[2] = early(d - 1, c)
+        return ti.cast(1, ti.i8)
+
+    @ti.real_func
+    def summed(d: ti.i32) -> ti.i32:
+        if d > 0:
+            ti.atomic_add(acc[None], summed(d - 1))
+            acc[None] += summed(d - 1) * 10
+        return d + 1
+
+    @ti.kernel
+    def k() -> ti.i32:
+        out[0] = rf(1, 7)
+        out[1] = early(1, 0)
+        return summed(2)
+
+    assert k() == 3
+    assert out.to_numpy().tolist() == [244.0, 1.0, 1.0, 244.0]
+
+    def py_summed(d, acc):
+        # `acc[None] += f()` is an atomic add: the call's own additions are not overwritten
+        if d > 0:
+            v = py_summed(d - 1, acc)
+            acc[0] += v
+            v = py_summed(d - 1, acc) * 10
+            acc[0] += v
+        return d + 1
+    total = [0]
+    py_summed(2, total)
+    assert acc[None] == total[0]
