@@ -340,3 +340,35 @@ def test_static_branch_that_returns_ends_the_func():
         return first(ti.Vector([x, 2.0])) * 10 + first(x)
 
     assert k(3.0) == 33.0
+
+
+def test_tuple_results_with_early_returns():
+    # `return a, b` in several places, with or without a tuple annotation (found by the fuzzer)
+    @ti.func
+    def split(x):
+        if x > 5:
+            return x, 0.5, ti.Vector([x, 1])
+        return x + 1, 1, ti.Vector([0, x])
+
+    @ti.func
+    def typed(x: ti.i32) -> (ti.i32, ti.f32):
+        for i in range(x):
+            if i == 3:
+                return i, 0.25
+        return -1, 2
+
+    @ti.real_func
+    def real(x: ti.i32) -> (ti.i32, ti.f32):
+        if x > 5:
+            return x, 0.5
+        return x + 1, 1.0
+
+    @ti.kernel
+    def k(x: ti.i32) -> ti.types.vector(8, ti.f32):
+        a, b, v = split(x)
+        c, d = typed(x)
+        e, f = real(x)
+        return ti.Vector([a, b, v[0] + v[1] * 10, c, d, e, f, 0])
+
+    np.testing.assert_array_equal(k(7), [7, 0.5, 17, 3, 0.25, 7, 0.5, 0])
+    np.testing.assert_array_equal(k(2), [3, 1, 20, -1, 2, 3, 1, 0])

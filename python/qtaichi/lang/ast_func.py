@@ -9,10 +9,11 @@ is an error."""
 import ast
 
 from qtaichi.lang.ast_expr import B, Var, is_ir, is_scalar
-from qtaichi.lang.errors import TaichiSyntaxError
+from qtaichi.lang.errors import TaichiSyntaxError, TaichiTypeError
 from qtaichi.lang.matrix import Matrix, MatrixType
 from qtaichi.lang.source import closure_vars
 from qtaichi.lang.struct import StructType, StructValue
+from qtaichi.lang.struct_args import TupleType, struct_annotation
 from qtaichi.lang import types
 
 _FRAME_ATTRS = ("file", "line_offset", "col_offset", "globals", "closure", "scopes", "depth",
@@ -157,6 +158,13 @@ class FuncMixin:
         """Casts a func argument or result to its annotated type (`x: ti.f32`, `v: vec3`)."""
         if isinstance(ann, str):
             ann = eval(ann, self.globals)  # noqa: S307 - `from __future__ import annotations`
+        tup = struct_annotation(ann)
+        if isinstance(tup, TupleType):  # `-> (ti.i32, vec3)`: each element to its type
+            elements = list(tup.members.values())
+            if not isinstance(value, (tuple, list)) or len(value) != len(elements):
+                raise self.error(TaichiTypeError, f"expected a tuple of {len(elements)} values",
+                                 node)
+            return tuple(self.convert_to_annotation(v, t, node) for v, t in zip(value, elements))
         if isinstance(ann, StructType):
             return self.struct_value_for(ann, value, node)
         if isinstance(ann, MatrixType):
@@ -177,7 +185,7 @@ class FuncMixin:
             if node.value is not None:
                 self.func_result = self.eval(node.value)
             return
-        result, done = self.func_guard
+        result, done, tup = self.func_guard
         if self.loops and self.loops[-1] == "static":
             raise self.error(TaichiSyntaxError, f"ti.func '{self.kernel_name}': 'return' inside "
                              "a ti.static() loop is not supported", node)
@@ -185,7 +193,10 @@ class FuncMixin:
             if node.value is None:
                 raise self.error(TaichiSyntaxError, f"ti.func '{self.kernel_name}': every "
                                  "'return' gives a value once one does", node)
-            self.assign(_name(result, node, ast.Store()), self.eval(node.value), node)
+            value = self.eval(node.value)
+            if tup is not None:
+                value = self.tuple_as_struct(value, tup, node)
+            self.assign(_name(result, node, ast.Store()), value, node)
         self.assign(_name(done, node, ast.Store()), 1, node)
         if self.loops:
             self.builder.break_()
@@ -196,11 +207,22 @@ class FuncMixin:
         if ret is not fn.signature.empty:
             if isinstance(ret, str):
                 ret = eval(ret, self.globals)  # noqa: S307
-            like = ret(0) if isinstance(ret, MatrixType) else {} if isinstance(
-                ret, StructType) else 0
-            first = self.convert_to_annotation(like, ret, func_def)
+            tup = struct_annotation(ret)
+            if isinstance(tup, TupleType):
+                first = self.struct_value_for(tup, {}, func_def)
+            else:
+                like = ret(0) if isinstance(ret, MatrixType) else {} if isinstance(
+                    ret, StructType) else 0
+                first = self.convert_to_annotation(like, ret, func_def)
         else:
             first = self.probe_result(body, func_def)
+        # A tuple result is kept in a struct variable with one member per element.
+        tup = None
+        if isinstance(first, tuple):
+            tup = TupleType([self.value_type(v) for v in first])
+            first = self.tuple_as_struct(first, tup, func_def)
+        elif isinstance(first, StructValue) and isinstance(first.stype, TupleType):
+            tup = first.stype
         result = None
         if first is not None:  # zeros of the first return's type and shape
             result = f"__result_{id(func_def)}"
@@ -208,14 +230,32 @@ class FuncMixin:
             self.define(result, typed, func_def)
         done = f"__done_{id(func_def)}"
         self.define(done, self.to_ir(0, func_def), func_def)
-        self.func_guard = (result, done)
+        self.func_guard = (result, done, tup)
         self.build_stmts(body)
         if result is None:
             return None
         value = self.eval(_name(result, func_def))
+        if tup is not None:
+            value = tuple(value.members[f"_{k}"] for k in range(len(tup.members)))
         if ret is not fn.signature.empty:
             value = self.convert_to_annotation(value, ret, func_def)
         return value
+
+    def tuple_as_struct(self, value, tup, node):
+        """A returned tuple as the struct value that keeps it (its elements converted)."""
+        if not isinstance(value, (tuple, list)) or len(value) != len(tup.members):
+            raise self.error(TaichiTypeError, f"ti.func '{self.kernel_name}': every 'return' "
+                             f"gives a tuple of {len(tup.members)} values once one does", node)
+        return self.struct_value_for(tup, {f"_{k}": v for k, v in enumerate(value)}, node)
+
+    def value_type(self, v):
+        """The annotation a returned tuple element's type corresponds to."""
+        if isinstance(v, StructValue):
+            return v.stype
+        if isinstance(v, Matrix):
+            m = self.mat_ir(v, None)
+            return MatrixType(m.n, m.m, m.ndim, m.entries[0].ret_type)
+        return self.type_of(v)
 
     def guard_rest(self, rest, in_loop):
         """After a statement that may have returned: in a loop, leave it if so; elsewhere, run
