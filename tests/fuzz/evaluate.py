@@ -18,6 +18,12 @@ class Continue(Exception):
     pass
 
 
+class Return(Exception):
+    def __init__(self, value):
+        super().__init__()
+        self.value = value
+
+
 ATOMIC_BIN = {"add": "+", "sub": "-", "min": "min", "max": "max", "and": "&", "or": "|",
               "xor": "^"}
 
@@ -109,12 +115,95 @@ class Evaluator:
                     pass
                 except Break:
                     break
+        elif k == "forx":
+            e, te = self.expr(s[3])
+            for j in range(min(R.convert(e, te, "i32"), s[2])):
+                env[s[1]] = (j, "i32")
+                try:
+                    self.block(s[4])
+                except Continue:
+                    pass
+                except Break:
+                    break
+        elif k == "while":
+            env[s[1]] = (0, "i32")
+            while self.while_cond(s):
+                env[s[1]] = (env[s[1]][0] + 1, "i32")
+                try:
+                    self.block(s[3])
+                except Continue:
+                    pass
+                except Break:
+                    break
+        elif k == "ret":
+            if s[1] is None or isinstance(s[1], tuple):
+                raise Return(None if s[1] is None else self.expr(s[1]))
+            raise Return([self.expr(v) for v in s[1]])
+        elif k == "vset":
+            v, t = self.expr(s[2])
+            env["pv"][self.vec_index(s[1])] = (R.convert(v, t, s[3]), s[3])
+        elif k == "callstmt":
+            self.expr(s[1])
+        elif k == "unpack":
+            values, _ = self.expr(s[2])
+            for n, v in zip(s[1], values):
+                env[n] = v
+        elif k == "faug":
+            v, t = self.expr(s[4])
+            ft, op = s[1], s[3]
+            old = self.out[ft][self.lane][s[2]]
+            if op in ("+", "-", "&", "|", "^"):  # an atomic: the operand is converted first
+                r, rt = R.binary(op, old, ft, R.convert(v, t, ft), ft)
+            else:
+                r, rt = R.binary(op, old, ft, v, t)
+            self.out[ft][self.lane][s[2]] = R.convert(r, rt, ft)
         elif k == "break":
             raise Break()
         elif k == "continue":
             raise Continue()
         else:
             raise ValueError(k)
+
+    def call(self, f, vals):
+        """A real func's result: its body in a fresh environment (the lane is the caller's:
+        its first argument is always the lane index)."""
+        saved = self.env
+        self.env = {}
+        if f.kind == "rec":
+            self.env["d"] = (vals[0], "i32")
+            vals = vals[1:]
+        for k, (v, t) in enumerate(zip(vals, f.params)):
+            self.env[f"p{k}"] = (v, t)
+        if f.vec:
+            self.env["pv"] = list(vals[-1])
+        try:
+            self.block(f.body)
+            if f.ret is not None:
+                raise ValueError(f"{f.name} did not return")
+            return None
+        except Return as r:
+            if f.ret is None:
+                return None
+            if isinstance(f.ret, str):
+                v, t = r.value
+                return R.convert(v, t, f.ret)
+            return [(R.convert(v, t, rt), rt) for (v, t), rt in zip(r.value, f.ret)]
+        finally:
+            self.env = saved
+
+    def vec_index(self, i):
+        if isinstance(i, int):
+            return i
+        v, t = self.expr(i)
+        return v  # `... & 1` of an i32: 0 or 1
+
+    def while_cond(self, s):
+        """`j < n and cond`: both sides evaluated (`and` does not short-circuit)."""
+        go = self.env[s[1]][0] < s[2]
+        if len(s) > 4:
+            c, t = self.expr(s[4])
+            go = go and R.truthy(c, t)
+        return go
 
     def expr(self, e):
         k = e[0]
@@ -126,6 +215,16 @@ class Evaluator:
             return self.args[e[1]], self.p.args[e[1]]
         if k == "var":
             return self.env[e[1]]
+        if k == "out":
+            return self.out[e[1]][self.lane][e[2]], e[1]
+        if k == "vel":
+            return self.env["pv"][self.vec_index(e[1])]
+        if k == "vec":  # each element cast to the vector's type
+            out = []
+            for x in e[2]:
+                v, t = self.expr(x)
+                out.append((R.convert(v, t, e[1]), e[1]))
+            return out, None
         if k == "q":
             m = self.p.quant[e[1]][1]
             ct = quant_compute(m)
@@ -141,6 +240,15 @@ class Evaluator:
         if k == "cast":
             a, ta = self.expr(e[2])
             return R.convert(a, ta, e[1]), e[1]
+        if k == "call":
+            f = self.p.funcs[e[1]]
+            vals = []
+            for a, t in zip(e[2], f.arg_types()):
+                v, ta = self.expr(a)
+                vals.append(R.convert(v, ta, t))
+            if f.vec:
+                vals.append(self.expr(e[2][-1])[0])
+            return self.call(f, vals[1:]), f.ret
         if k == "sel":
             c, tc = self.expr(e[1])
             a, ta = self.expr(e[2])

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Random-program differential testing: generates typed kernels (generate.py), runs them on an
-arch and compares every stored value with the reference semantics (evaluate.py). A mismatch
-prints the seed, the program and the differing values; `--seed N --count 1` reproduces it.
+"""Random-program differential testing: generates typed kernels (generate.py), some with
+recursive ti.real_funcs, runs them on an arch and compares every stored value with the reference
+semantics (evaluate.py). A mismatch prints the seed, the program and the differing values;
+`--seed N --count 1 --recursion R` (R as the report says) reproduces it, and reduce.py shrinks it.
 
     .venv/bin/python tests/fuzz/run_fuzz.py [--count 500] [--seed 0] [--arch cpu] [--keep DIR]
+                                            [--recursion 0.25]
 """
 import argparse
 import importlib.util
+import itertools
 import math
 import os
 import sys
@@ -25,6 +28,13 @@ from evaluate import Evaluator  # noqa: E402
 from generate import LANES, SLOTS, Gen  # noqa: E402
 
 qt = ti.types.quant
+# The share of programs with a recursive ti.real_func (generate.py): small in the fixed-seed
+# budget of `make test` (such a program takes ~5x longer to compile on the CPU, ~20x with
+# lavapipe), larger from the command line (`make fuzz`). Their call stack: the default size
+# (no generated program needs half of it; a bigger one compiles slower on lavapipe).
+RECURSION = 0.05
+CLI_RECURSION = 0.25
+STACK_BYTES = 4096
 
 
 def quant_type(m):
@@ -35,22 +45,31 @@ def quant_type(m):
     return qt.float(m[1], m[2], m[3])
 
 
+_modules = itertools.count()
+
+
 def build_module(prog, folder):
-    """The program as a module file: the frontend reads kernel source from files."""
-    path = os.path.join(folder, f"fuzz_{prog.seed}.py")
+    """The program as a module file: the frontend reads kernel source from files (a new name
+    each time: variants of one program, reduce.py's, must not meet a cached older one)."""
+    path = os.path.join(folder, f"fuzz_{prog.seed}_{next(_modules)}.py")
     with open(path, "w") as f:
-        f.write("import qtaichi as ti\n\n\n@ti.kernel\n" + prog.source())
-    spec = importlib.util.spec_from_file_location(f"fuzz_{prog.seed}", path)
+        f.write("import qtaichi as ti\n\n\n" + prog.source())
+    spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod, path
 
 
-def run_one(seed, arch, folder):
+def run_one(seed, arch, folder, recursion=RECURSION):
     """Returns None when the arch agrees with the reference, else a report."""
-    prog = Gen(seed).program()
+    return run_program(Gen(seed, recursion=recursion).program(), arch, folder)
+
+
+def run_program(prog, arch, folder):
+    seed = f"{prog.seed} (--recursion {prog.recursion:g})"
     want = Evaluator(prog).run()
-    ti.init(arch=arch, offline_cache=False)
+    extra = {"real_func_stack_bytes": STACK_BYTES} if prog.funcs else {}
+    ti.init(arch=arch, offline_cache=False, **extra)
     try:
         mod, path = build_module(prog, folder)
         for t in R.TYPES:
@@ -104,14 +123,14 @@ def run_one(seed, arch, folder):
     return None
 
 
-def fuzz(count, seed, arch, folder=None, budget_s=None):
+def fuzz(count, seed, arch, folder=None, budget_s=None, recursion=RECURSION):
     """Runs `count` programs from `seed` on; returns (programs run, failure reports)."""
     folder = folder or tempfile.mkdtemp(prefix="qtaichi-fuzz-")
     start, failures, ran = time.time(), [], 0
     for s in range(seed, seed + count):
         if budget_s is not None and time.time() - start > budget_s:
             break
-        report = run_one(s, arch, folder)
+        report = run_one(s, arch, folder, recursion)
         ran += 1
         if report:
             failures.append(report)
@@ -124,9 +143,12 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--arch", default="cpu")
     ap.add_argument("--keep", help="write the program files here")
+    ap.add_argument("--recursion", type=float, default=CLI_RECURSION,
+                    help="the share of programs with a recursive ti.real_func (0 to 1)")
     args = ap.parse_args()
     np.seterr(all="ignore")
-    ran, failures = fuzz(args.count, args.seed, getattr(ti, args.arch), args.keep)
+    ran, failures = fuzz(args.count, args.seed, getattr(ti, args.arch), args.keep,
+                         recursion=args.recursion)
     for f in failures:
         print(f, "\n")
     print(f"fuzz: {ran} programs on {args.arch}, {len(failures)} failed")
