@@ -54,8 +54,8 @@ MAX_HELPER_SITES = 3  # calls of the helper per function body, and in the kernel
 # atomic-ptr: in functions, the operand of an atomic that makes a call is computed into a
 # local first (the field element's pointer, made before the call, did not survive it).
 # tuple-early-return: a function with a tuple result returns only at its end (the frontend
-# rejects an earlier `return a, b`: "tuple ... cannot be used as a value in a kernel").
-KNOWN_BUGS = "tuple-early-return"  # assign-cast and atomic-ptr were fixed in dea4d41
+# rejected an earlier `return a, b`: "tuple ... cannot be used as a value in a kernel").
+KNOWN_BUGS = ""  # all fixed: assign-cast and atomic-ptr in dea4d41, tuple-early-return 6b786fa
 AVOID = set(os.environ.get("QTAICHI_FUZZ_AVOID", KNOWN_BUGS).split(",")) - {"", "none"}
 
 

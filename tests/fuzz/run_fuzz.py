@@ -123,8 +123,9 @@ def run_program(prog, arch, folder):
     return None
 
 
-def fuzz(count, seed, arch, folder=None, budget_s=None, recursion=RECURSION):
-    """Runs `count` programs from `seed` on; returns (programs run, failure reports)."""
+def fuzz(count, seed, arch, folder=None, budget_s=None, recursion=RECURSION, on_failure=None):
+    """Runs `count` programs from `seed` on; returns (programs run, failure reports).
+    `on_failure(report)` is called as each failure is found."""
     folder = folder or tempfile.mkdtemp(prefix="qtaichi-fuzz-")
     start, failures, ran = time.time(), [], 0
     for s in range(seed, seed + count):
@@ -134,6 +135,8 @@ def fuzz(count, seed, arch, folder=None, budget_s=None, recursion=RECURSION):
         ran += 1
         if report:
             failures.append(report)
+            if on_failure:
+                on_failure(report)
     return ran, failures
 
 
@@ -148,9 +151,8 @@ def main():
     args = ap.parse_args()
     np.seterr(all="ignore")
     ran, failures = fuzz(args.count, args.seed, getattr(ti, args.arch), args.keep,
-                         recursion=args.recursion)
-    for f in failures:
-        print(f, "\n")
+                         recursion=args.recursion,
+                         on_failure=lambda r: print(r, "\n", flush=True))  # a crash keeps them
     print(f"fuzz: {ran} programs on {args.arch}, {len(failures)} failed")
     return 1 if failures else 0
 
