@@ -21,7 +21,7 @@ PY=/tmp/py/bin/python3.11
 } > "$OUT/env.txt" 2>&1
 cat "$OUT/env.txt"
 # The random-program differential test first, with its reports (program, seed, values) kept.
-timeout 120 $PY tests/fuzz/run_fuzz.py --arch cuda --count 500 --seed 10000 --keep /tmp/fuzzkeep \
+timeout 120 $PY tests/fuzz/run_fuzz.py --arch cuda --count 500 --seed 10000 --recursion 0.05 --keep /tmp/fuzzkeep \
   > "$OUT/fuzz.txt" 2>&1
 echo "fuzz exit $?" >> "$OUT/fuzz.txt"
 tail -n 60 "$OUT/fuzz.txt"
