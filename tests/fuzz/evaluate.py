@@ -58,6 +58,16 @@ class Evaluator:
             self.block(self.p.body)
         return self
 
+    def iteration(self, body):
+        """Runs one loop iteration; False when it breaks."""
+        try:
+            self.block(body)
+        except Continue:
+            pass
+        except Break:
+            return False
+        return True
+
     def block(self, stmts):
         for s in stmts:
             self.stmt(s)
@@ -109,31 +119,19 @@ class Evaluator:
         elif k == "for":
             for j in range(s[2]):
                 env[s[1]] = (j, "i32")
-                try:
-                    self.block(s[3])
-                except Continue:
-                    pass
-                except Break:
+                if not self.iteration(s[3]):
                     break
         elif k == "forx":
             e, te = self.expr(s[3])
             for j in range(min(R.convert(e, te, "i32"), s[2])):
                 env[s[1]] = (j, "i32")
-                try:
-                    self.block(s[4])
-                except Continue:
-                    pass
-                except Break:
+                if not self.iteration(s[4]):
                     break
         elif k == "while":
             env[s[1]] = (0, "i32")
             while self.while_cond(s):
                 env[s[1]] = (env[s[1]][0] + 1, "i32")
-                try:
-                    self.block(s[3])
-                except Continue:
-                    pass
-                except Break:
+                if not self.iteration(s[3]):
                     break
         elif k == "ret":
             if s[1] is None or isinstance(s[1], tuple):
