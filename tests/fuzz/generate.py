@@ -111,6 +111,12 @@ class Gen:
         self.max_depth = 0
 
     # ---- random choices ----
+    def loop_var(self, scope):
+        """A fresh loop variable and the scope of the loop's body."""
+        j = f"j{self.n_vars}"
+        self.n_vars += 1
+        return j, {**scope, j: "i32"}
+
     def pick(self, seq):
         return seq[int(self.rng.integers(len(seq)))]
 
@@ -322,10 +328,7 @@ class Gen:
             return ("if", c, self.block(scope, depth - 1, int(self.rng.integers(1, 4)), in_loop),
                     self.block(scope, depth - 1, int(self.rng.integers(0, 3)), in_loop))
         if r < 0.94 and depth > 0:
-            j = f"j{self.n_vars}"
-            self.n_vars += 1
-            inner = dict(scope)
-            inner[j] = "i32"
+            j, inner = self.loop_var(scope)
             n = int(self.rng.integers(0, 5))
             return ("for", j, n, self.loop_block(inner, depth - 1, n))
         if in_loop and self.chance(0.5):
@@ -394,10 +397,7 @@ class Gen:
             pre = self.block(scope, 0, int(self.rng.integers(0, 2)), in_loop)
             return ("if", c, pre + [self.ret_stmt(scope)], [])
         if r < 0.14 and depth > 0:
-            j = f"j{self.n_vars}"
-            self.n_vars += 1
-            inner = dict(scope)
-            inner[j] = "i32"
+            j, inner = self.loop_var(scope)
             n = int(self.rng.integers(0, 4))
             if self.chance(0.5):
                 return ("while", j, n, self.loop_block(inner, depth - 1, n))
@@ -410,10 +410,7 @@ class Gen:
             target = self.vec_index(scope)
             return ("vset", target[1], self.expr(scope, 3)[0], self.cur.vec)
         if r < 0.32 and depth > 0:
-            j = f"j{self.n_vars}"
-            self.n_vars += 1
-            inner = dict(scope)
-            inner[j] = "i32"
+            j, inner = self.loop_var(scope)
             n = int(self.rng.integers(1, 4))
             e, _ = self.expr(scope, 2)
             return ("forx", j, n, e, self.loop_block(inner, depth - 1, n))
@@ -493,10 +490,7 @@ class Gen:
     def call_control(self, scope, r, in_loop):
         """A loop or an if with a call inside."""
         if r < 0.85:
-            j = f"j{self.n_vars}"
-            self.n_vars += 1
-            inner = dict(scope)
-            inner[j] = "i32"
+            j, inner = self.loop_var(scope)
             n = int(self.rng.integers(1, 4))
             saved = self.loop_mult
             self.loop_mult *= n
