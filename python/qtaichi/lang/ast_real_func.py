@@ -11,7 +11,7 @@ import ast
 
 from qtaichi.lang import types
 from qtaichi.lang.ast_expr import is_ir, is_scalar
-from qtaichi.lang.ast_func import returns_early
+from qtaichi.lang.ast_func import _FRAME_ATTRS as FUNC_FRAME_ATTRS, returns_early
 from qtaichi.lang.errors import TaichiSyntaxError, TaichiTypeError
 from qtaichi.lang.kernel_args import NdarrayRef, NdarrayType
 from qtaichi.lang.matrix import Matrix, MatrixType
@@ -19,8 +19,9 @@ from qtaichi.lang.source import closure_vars
 from qtaichi.lang.struct import StructValue, unflatten_ir
 from qtaichi.lang.struct_args import TupleType, component_types, struct_annotation
 
-_FRAME_ATTRS = ("file", "line_offset", "col_offset", "globals", "closure", "scopes", "depth",
-                "loops", "kernel_name", "func_result", "func_guard", "func_stack", "loop_config")
+# What a function body's build replaces: a ti.func's frame, plus the call chain and a pending
+# ti.loop_config (the body starts its own).
+_FRAME_ATTRS = FUNC_FRAME_ATTRS + ("func_stack", "loop_config")
 
 
 class RealFuncMixin:
